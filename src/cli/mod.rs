@@ -1,0 +1,143 @@
+//! The `passerelle` command line: argument parsing, output and exit codes.
+//!
+//! This is the only module that prints, reads the environment or decides how the process
+//! exits; each subcommand parses its arguments and calls the library. Exit codes: 0 success,
+//! 1 findings at or above the failure threshold (or differences, for `diff`), 2 bad usage,
+//! bad input, or a backend that failed after its retries. A closed pipe (`| head`) is not an
+//! error.
+
+mod output;
+mod segment;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::Error;
+
+/// Exit status for a clean run.
+pub const EXIT_OK: u8 = 0;
+/// Exit status when findings reach the failure threshold, or when `diff` finds differences.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status for bad usage, bad input, or a failed backend.
+pub const EXIT_ERROR: u8 = 2;
+
+const ABOUT: &str =
+    "French/English parallel text: segment, translate, align, check terminology, review";
+
+const LONG_ABOUT: &str = "\
+passerelle turns French text into reviewed, aligned French/English parallel text and keeps \
+translations honest against a glossary.
+
+Pipeline: segment -> translate -> align -> check -> review. Each stage is a subcommand; \
+every input is UTF-8 text (a BOM and CRLF line ends are fine) and `-` reads standard input.
+
+Exit status: 0 success; 1 findings at or above the failure threshold; 2 bad usage, bad input \
+or a failed backend.";
+
+#[derive(Debug, Parser)]
+#[command(name = "passerelle", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true)]
+pub struct Cli {
+    /// Print more about what is done (counts, timings) on standard error; repeat for more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    /// Print nothing on standard error but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Split text into sentences (French, English, or generic rules for other languages).
+    #[command(long_about = segment::LONG_ABOUT)]
+    Segment(segment::SegmentArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(long_about = "Print a shell completion script on standard output.\n\n\
+        Examples:\n  passerelle completions bash > ~/.local/share/bash-completion/completions/passerelle\n  \
+        passerelle completions zsh > ~/.zfunc/_passerelle\n  \
+        passerelle completions fish > ~/.config/fish/completions/passerelle.fish")]
+    Completions {
+        /// The shell to write completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How chatty the command is on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// What a command wants the process to do when it has finished.
+pub(crate) enum Outcome {
+    Ok,
+    #[allow(dead_code)]
+    Findings,
+}
+
+/// A command failure: bad usage (a message), or a library error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Lib(#[from] Error),
+    /// Standard output was closed by the reader: stop quietly.
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, 0) => Verbosity::Normal,
+        _ => Verbosity::Verbose,
+    };
+    let result = match cli.command {
+        Command::Segment(args) => segment::run(args, verbosity),
+        Command::Completions { shell } => completions(shell),
+    };
+    match result {
+        Ok(Outcome::Ok) | Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
+        Ok(Outcome::Findings) => ExitCode::from(EXIT_FINDINGS),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "passerelle: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<Outcome, Failure> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "passerelle", &mut buf);
+    let mut out = output::Output::stdout();
+    out.write_all(&buf)?;
+    out.finish()?;
+    Ok(Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,99 @@
+//! Reading inputs and writing outputs safely: text files (or standard input) decoded as
+//! UTF-8 with the offset of the first bad byte, and atomic writes (a temporary file in the
+//! same folder, renamed over the target) so that an interrupted run never leaves half a file.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::text::Utf8Error;
+
+/// Reads a file, or standard input for `-`, as UTF-8 text. A BOM is kept (spans count it).
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::read(path, e))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| Error::read(path, e))?
+    };
+    String::from_utf8(bytes).map_err(|e| Error::Utf8 {
+        path: path.to_path_buf(),
+        source: Utf8Error {
+            offset: e.utf8_error().valid_up_to(),
+        },
+    })
+}
+
+/// Writes `contents` to `path` atomically: readers see the old file or the new one, never a
+/// mix, even if the process dies half-way.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let err = |e: io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".passerelle-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(contents).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.txt");
+        std::fs::write(&path, b"caf\xc3\xa9 \xff!").unwrap();
+        let err = read_text(&path).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("bad.txt: invalid UTF-8 at byte 6"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_file_is_named() {
+        let err = read_text(Path::new("/nonexistent/x.txt")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/nonexistent/x.txt: no such file or directory"
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"first version, long").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_folder_fails_cleanly() {
+        let err = write_atomic(Path::new("/nonexistent/dir/out.txt"), b"x").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/dir/out.txt: cannot write"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Per-language segmentation data: abbreviation classes and sentence starters, parsed once
+//! from the data files compiled into the binary (`data/fr.txt`, `data/en.txt`).
+//!
+//! This module only answers "what kind of word is this?"; the decisions are made in
+//! `segment::mod`. Languages without a data file get empty lists, which makes the segmenter
+//! fall back to its language-independent rules.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::text::Lang;
+
+/// How an abbreviation behaves before a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbbrevKind {
+    /// Comes before a name (M., Dr., Mme): never ends a sentence.
+    Title,
+    /// Never ends a sentence in practice (cf., p., art., n°).
+    Internal,
+    /// May end a sentence; decided by what follows (Inc., U.S., a.m.).
+    Ambiguous,
+    /// Usually ends the sentence when a capital follows (etc.).
+    Final,
+}
+
+/// The data for one language.
+#[derive(Debug, Default)]
+pub struct LangRules {
+    abbreviations: HashMap<String, AbbrevKind>,
+    starters: HashSet<String>,
+    /// False for the generic fallback: any capitalised word may then start a sentence.
+    pub has_starters: bool,
+}
+
+impl LangRules {
+    /// Parses a data file. The format is documented at the top of `data/fr.txt`.
+    pub fn parse(data: &str) -> Result<LangRules, String> {
+        let mut rules = LangRules::default();
+        let mut section: Option<&str> = None;
+        for (n, raw) in data.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = Some(name);
+                continue;
+            }
+            let entry = line.replace('\u{2019}', "'");
+            let kind = match section {
+                Some("title") => AbbrevKind::Title,
+                Some("internal") => AbbrevKind::Internal,
+                Some("ambiguous") => AbbrevKind::Ambiguous,
+                Some("final") => AbbrevKind::Final,
+                Some("starters") => {
+                    if !rules.starters.insert(entry) {
+                        return Err(format!("line {}: starter '{line}' listed twice", n + 1));
+                    }
+                    continue;
+                }
+                Some(other) => return Err(format!("line {}: unknown section [{other}]", n + 1)),
+                None => return Err(format!("line {}: entry before any [section]", n + 1)),
+            };
+            if entry.ends_with('.') {
+                return Err(format!(
+                    "line {}: write '{line}' without its final period",
+                    n + 1
+                ));
+            }
+            if let Some(previous) = rules.abbreviations.insert(entry, kind) {
+                return Err(format!(
+                    "line {}: '{line}' is already listed as {previous:?}",
+                    n + 1
+                ));
+            }
+        }
+        rules.has_starters = !rules.starters.is_empty();
+        Ok(rules)
+    }
+
+    /// The class of `word` (the text just before a period), if it is a known abbreviation.
+    /// A capitalised word also finds its lower-case entry ("Etc" finds "etc"), but titles are
+    /// matched exactly, so "M" (Monsieur) is not confused with "m" (metre).
+    pub fn abbreviation(&self, word: &str) -> Option<AbbrevKind> {
+        if let Some(kind) = self.abbreviations.get(word) {
+            return Some(*kind);
+        }
+        if word.contains('\u{2019}') {
+            return self.abbreviation(&word.replace('\u{2019}', "'"));
+        }
+        let mut chars = word.chars();
+        let first = chars.next()?;
+        if first.is_uppercase() {
+            let lowered: String = first.to_lowercase().chain(chars).collect();
+            return match self.abbreviations.get(&lowered) {
+                Some(AbbrevKind::Title) | None => None,
+                Some(kind) => Some(*kind),
+            };
+        }
+        None
+    }
+
+    /// Whether a capitalised `word` typically begins a sentence in this language.
+    pub fn is_starter(&self, word: &str) -> bool {
+        self.starters.contains(word)
+    }
+}
+
+static FR: OnceLock<LangRules> = OnceLock::new();
+static EN: OnceLock<LangRules> = OnceLock::new();
+static GENERIC: OnceLock<LangRules> = OnceLock::new();
+
+/// The rules for `lang`; languages without data share the empty, generic set.
+pub fn for_lang(lang: &Lang) -> &'static LangRules {
+    fn load(cell: &'static OnceLock<LangRules>, data: &str, name: &str) -> &'static LangRules {
+        cell.get_or_init(|| {
+            LangRules::parse(data).unwrap_or_else(|e| panic!("segment/data/{name}.txt: {e}"))
+        })
+    }
+    match lang {
+        Lang::Fr => load(&FR, include_str!("data/fr.txt"), "fr"),
+        Lang::En => load(&EN, include_str!("data/en.txt"), "en"),
+        Lang::Other(_) => GENERIC.get_or_init(LangRules::default),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_data_files_parse() {
+        // A malformed data file would only show at run time; make it show here.
+        for (name, data) in [
+            ("fr", include_str!("data/fr.txt")),
+            ("en", include_str!("data/en.txt")),
+        ] {
+            let rules = LangRules::parse(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(rules.abbreviations.len() > 50, "{name}");
+            assert!(rules.starters.len() > 50, "{name}");
+        }
+    }
+
+    #[test]
+    fn lookup_classes() {
+        let fr = for_lang(&Lang::Fr);
+        assert_eq!(fr.abbreviation("M"), Some(AbbrevKind::Title));
+        assert_eq!(fr.abbreviation("m"), None);
+        assert_eq!(fr.abbreviation("etc"), Some(AbbrevKind::Final));
+        assert_eq!(fr.abbreviation("Etc"), Some(AbbrevKind::Final));
+        assert_eq!(fr.abbreviation("c.-à-d"), Some(AbbrevKind::Internal));
+        assert_eq!(fr.abbreviation("Chris"), None);
+        assert!(fr.is_starter("Elle"));
+        assert!(fr.is_starter("C'"));
+        let en = for_lang(&Lang::En);
+        assert_eq!(en.abbreviation("Mr"), Some(AbbrevKind::Title));
+        assert_eq!(en.abbreviation("St"), Some(AbbrevKind::Title));
+        assert_eq!(en.abbreviation("st"), Some(AbbrevKind::Ambiguous));
+        assert!(en.is_starter("How"));
+        let generic = for_lang(&Lang::Other("de".into()));
+        assert_eq!(generic.abbreviation("etc"), None);
+        assert!(!generic.has_starters);
+    }
+
+    #[test]
+    fn data_errors_are_reported_with_the_line() {
+        assert!(LangRules::parse("x").unwrap_err().contains("line 1"));
+        assert!(LangRules::parse("[title]\nM\n[internal]\nM")
+            .unwrap_err()
+            .contains("line 4"));
+        assert!(LangRules::parse("[nope]\nM")
+            .unwrap_err()
+            .contains("unknown section"));
+        assert!(LangRules::parse("[title]\nM.")
+            .unwrap_err()
+            .contains("final period"));
+    }
+}
