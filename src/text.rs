@@ -190,7 +190,7 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.line_col(text, 0), (1, 1));
         assert_eq!(index.line_col(text, 5), (1, 4)); // "été" is 5 bytes, 3 chars
-        assert_eq!(index.line_col(text, 7), (2, 1));
+        assert_eq!(index.line_col(text, 6), (2, 1));
         assert_eq!(index.line_col(text, text.len()), (3, 4));
         assert_eq!(index.line_count(), 3);
     }

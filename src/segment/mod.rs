@@ -285,6 +285,11 @@ impl<'a> Scan<'a> {
                 i += 1;
                 continue;
             }
+            if i < self.start {
+                // A rule cut ahead of the scan (";\nIl"): resume at the new sentence.
+                i = self.start;
+                continue;
+            }
             if let Some(m) = self.next_marker {
                 if m <= i {
                     self.cut(m, m, emit);
@@ -382,7 +387,7 @@ impl<'a> Scan<'a> {
     /// Offset of the first non-whitespace character at or after `i` (or the end).
     fn skip_ws(&self, mut i: usize) -> usize {
         while let Some(c) = self.char_at(i) {
-            if !c.is_whitespace() {
+            if !is_space_or_bom(c) {
                 break;
             }
             i += c.len_utf8();
@@ -591,6 +596,9 @@ impl<'a> Scan<'a> {
             return false;
         }
 
+        if quoted && !glued && self.speech_tag_follows(next) {
+            return false; // “Why?” I asked myself.
+        }
         if t.question_or_exclamation {
             return !glued || self.glued_capital(next, nc);
         }
@@ -647,6 +655,15 @@ impl<'a> Scan<'a> {
                     && !self.previous_word_is_name_part(word_start)
             }
         }
+    }
+
+    /// Whether one of the next three words is a reporting verb ("I asked", "Lopez a crié").
+    fn speech_tag_follows(&self, next: usize) -> bool {
+        self.s[next..]
+            .split_whitespace()
+            .take(3)
+            .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()))
+            .any(|w| self.seg.rules.is_reporting_verb(w))
     }
 
     /// A capital glued to the previous sentence that really starts a word: "Joe", "C'est",

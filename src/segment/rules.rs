@@ -28,6 +28,7 @@ pub enum AbbrevKind {
 pub struct LangRules {
     abbreviations: HashMap<String, AbbrevKind>,
     starters: HashSet<String>,
+    reporting: HashSet<String>,
     /// False for the generic fallback: any capitalised word may then start a sentence.
     pub has_starters: bool,
 }
@@ -52,9 +53,14 @@ impl LangRules {
                 Some("internal") => AbbrevKind::Internal,
                 Some("ambiguous") => AbbrevKind::Ambiguous,
                 Some("final") => AbbrevKind::Final,
-                Some("starters") => {
-                    if !rules.starters.insert(entry) {
-                        return Err(format!("line {}: starter '{line}' listed twice", n + 1));
+                Some(list @ ("starters" | "reporting")) => {
+                    let set = if list == "starters" {
+                        &mut rules.starters
+                    } else {
+                        &mut rules.reporting
+                    };
+                    if !set.insert(entry) {
+                        return Err(format!("line {}: '{line}' listed twice in [{list}]", n + 1));
                     }
                     continue;
                 }
@@ -98,6 +104,12 @@ impl LangRules {
             };
         }
         None
+    }
+
+    /// Whether `word` is a reporting verb ("said", "a déclaré"), which makes a capitalised word
+    /// after a closing quote part of a speech tag.
+    pub fn is_reporting_verb(&self, word: &str) -> bool {
+        self.reporting.contains(word)
     }
 
     /// Whether a capitalised `word` typically begins a sentence in this language.
@@ -157,6 +169,8 @@ mod tests {
         assert_eq!(en.abbreviation("St"), Some(AbbrevKind::Title));
         assert_eq!(en.abbreviation("st"), Some(AbbrevKind::Ambiguous));
         assert!(en.is_starter("How"));
+        assert!(en.is_reporting_verb("asked"));
+        assert!(fr.is_reporting_verb("demandé"));
         let generic = for_lang(&Lang::Other("de".into()));
         assert_eq!(generic.abbreviation("etc"), None);
         assert!(!generic.has_starters);
