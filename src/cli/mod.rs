@@ -18,8 +18,6 @@ use crate::Error;
 
 /// Exit status for a clean run.
 pub const EXIT_OK: u8 = 0;
-/// Exit status when findings reach the failure threshold, or when `diff` finds differences.
-pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status for bad usage, bad input, or a failed backend.
 pub const EXIT_ERROR: u8 = 2;
 
@@ -79,15 +77,11 @@ pub(crate) enum Verbosity {
 /// What a command wants the process to do when it has finished.
 pub(crate) enum Outcome {
     Ok,
-    #[allow(dead_code)]
-    Findings,
 }
 
-/// A command failure: bad usage (a message), or a library error.
+/// A command failure: a library error, or the reader of standard output went away.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Failure {
-    #[error("{0}")]
-    Usage(String),
     #[error(transparent)]
     Lib(#[from] Error),
     /// Standard output was closed by the reader: stop quietly.
@@ -115,7 +109,6 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(Outcome::Ok) | Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
-        Ok(Outcome::Findings) => ExitCode::from(EXIT_FINDINGS),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "passerelle: error: {e}");
             ExitCode::from(EXIT_ERROR)

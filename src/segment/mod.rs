@@ -1096,7 +1096,7 @@ fn marker_successor(marker: &str) -> Option<String> {
     }
     let c = marker.chars().next()?;
     if c.is_ascii_alphabetic() && c != 'z' && c != 'Z' {
-        return Some(((c as u8) + 1) as char).map(String::from);
+        return Some(String::from(((c as u8) + 1) as char));
     }
     None
 }
