@@ -126,6 +126,38 @@ pub struct Segment {
     pub span: Span,
 }
 
+/// Where a piece of text sits in a file, for diagnostics and SARIF locations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The file, as the user named it (relative paths stay relative).
+    pub path: std::path::PathBuf,
+    /// 1-based line where the text starts.
+    pub line: u32,
+    /// Byte offset of the text within that line (0 when the text starts the line), or `None`
+    /// when the text is encoded (JSON, XML) and columns in the file do not match the text.
+    pub column_offset: Option<usize>,
+}
+
+/// One aligned pair: a source segment and its translation (either may hold several
+/// sentences, or be empty for an insertion or deletion).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Pair {
+    pub src: String,
+    pub tgt: String,
+    pub src_origin: Option<Origin>,
+    pub tgt_origin: Option<Origin>,
+    /// The aligner was not confident about this pair; reviewers should look at it.
+    pub low_confidence: bool,
+}
+
+/// Parallel text ready to be checked or exported: pairs in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bitext {
+    pub src_lang: Lang,
+    pub tgt_lang: Lang,
+    pub pairs: Vec<Pair>,
+}
+
 /// Why bytes could not be taken as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid UTF-8 at byte {offset}")]
