@@ -19,6 +19,14 @@ pub enum Error {
 
     #[error("{}: cannot write: {}", show_path(path), describe_io(source))]
     Write { path: PathBuf, source: io::Error },
+
+    /// A file that was read but is not what it should be; `line` is 1-based.
+    #[error("{}:{line}: {message}", show_path(path))]
+    Parse { path: PathBuf, line: usize, message: String },
+
+    /// Bad input that is not tied to one line of a file: mismatched counts, empty documents.
+    #[error("{0}")]
+    Input(String),
 }
 
 impl Error {

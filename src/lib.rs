@@ -24,9 +24,11 @@
 //! assert_eq!(sentences, ["Il est arrivé lundi.", "Joe Lopez a parlé à M. Nadella.", "« Pourquoi ? »"]);
 //! ```
 
+pub mod align;
 pub mod cli;
 pub mod error;
 pub mod files;
+pub mod formats;
 pub mod segment;
 pub mod text;
 

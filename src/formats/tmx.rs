@@ -1,0 +1,214 @@
+//! TMX 1.4b translation memories: written from an aligned document (one `<tu>` per bead with
+//! text on both sides, carrying the bead's indices and score as `<prop>`s), and read back as
+//! pairs for checking or as a memory.
+//!
+//! Reading accepts what CAT tools write: any number of `<tuv>` per `<tu>`, the language in
+//! `xml:lang` (or `lang` in TMX 1.1), region subtags (`fr-FR` matches `fr`), and inline
+//! markup inside `<seg>` (the text of `<hi>`/`<sub>` is kept, native codes in
+//! `<bpt>`/`<ept>`/`<ph>`/`<it>` are dropped).
+
+use std::path::Path;
+
+use quick_xml::escape::escape;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use crate::align::AlignedDoc;
+use crate::error::{Error, Result};
+use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
+
+/// Writes an aligned document as TMX 1.4b.
+pub fn write(doc: &AlignedDoc) -> Vec<u8> {
+    let (src_lang, tgt_lang) = (doc.src_lang.code(), doc.tgt_lang.code());
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
+    out.push_str(&format!(
+        "  <header creationtool=\"passerelle\" creationtoolversion=\"{}\" segtype=\"sentence\" \
+         o-tmf=\"passerelle\" adminlang=\"en\" srclang=\"{src_lang}\" datatype=\"plaintext\"/>\n  <body>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    for bead in &doc.alignment.beads {
+        if bead.src.is_empty() || bead.tgt.is_empty() {
+            continue;
+        }
+        let (src, tgt) = doc.bead_text(bead);
+        out.push_str("    <tu>\n");
+        out.push_str(&format!(
+            "      <prop type=\"x-passerelle-bead\">{}</prop>\n      <prop type=\"x-passerelle-score\">{:.3}</prop>\n",
+            escape(&format!("{}:{}", indices(&bead.src), indices(&bead.tgt))),
+            bead.score
+        ));
+        if doc.alignment.needs_review(bead) {
+            out.push_str("      <prop type=\"x-passerelle-review\">yes</prop>\n");
+        }
+        out.push_str(&format!("      <tuv xml:lang=\"{src_lang}\"><seg>{}</seg></tuv>\n", escape(&src)));
+        out.push_str(&format!("      <tuv xml:lang=\"{tgt_lang}\"><seg>{}</seg></tuv>\n", escape(&tgt)));
+        out.push_str("    </tu>\n");
+    }
+    out.push_str("  </body>\n</tmx>\n");
+    out.into_bytes()
+}
+
+fn indices(range: &std::ops::Range<u32>) -> String {
+    let items: Vec<String> = range.clone().map(|i| i.to_string()).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// One translation unit as read: its variants by language, and its properties.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unit {
+    /// (language code as written, segment text, byte offset of the `<seg>` in the file)
+    pub variants: Vec<(String, String, usize)>,
+    pub props: Vec<(String, String)>,
+}
+
+impl Unit {
+    /// The text of the first variant in `lang` (primary subtag compared).
+    pub fn text(&self, lang: &Lang) -> Option<(&str, usize)> {
+        self.variants
+            .iter()
+            .find(|(code, _, _)| Lang::parse(code).as_ref() == Some(lang))
+            .map(|(_, text, at)| (text.as_str(), *at))
+    }
+
+    pub fn prop(&self, kind: &str) -> Option<&str> {
+        self.props.iter().find(|(k, _)| k == kind).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads all translation units of a TMX document.
+pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
+    let index = LineIndex::new(text);
+    let err = |at: usize, message: String| Error::Parse { path: path.to_path_buf(), line: index.line_col(text, at).0, message };
+    let mut reader = Reader::from_str(text);
+    let mut units = Vec::new();
+    let mut unit: Option<Unit> = None;
+    let mut lang: Option<String> = None;
+    let mut seg: Option<(String, usize)> = None;
+    let mut prop: Option<(String, String)> = None;
+    let mut skip_depth = 0usize; // inside native-code elements whose text is not content
+    let mut saw_tmx = false;
+    loop {
+        let at = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+        match event {
+            Event::Start(e) if skip_depth > 0 => {
+                if is_native_code(e.local_name().as_ref()) {
+                    skip_depth += 1;
+                }
+            }
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"tmx" => saw_tmx = true,
+                b"tu" => unit = Some(Unit::default()),
+                b"tuv" => {
+                    lang = attribute(&e, &[b"xml:lang", b"lang"]);
+                }
+                b"seg" => seg = Some((String::new(), at)),
+                b"prop" => prop = Some((attribute(&e, &[b"type"]).unwrap_or_default(), String::new())),
+                name if seg.is_some() && is_native_code(name) => skip_depth = 1,
+                _ => {}
+            },
+            Event::End(e) if skip_depth > 0 => {
+                if is_native_code(e.local_name().as_ref()) {
+                    skip_depth -= 1;
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"tu" => {
+                    if let Some(u) = unit.take() {
+                        units.push(u);
+                    }
+                }
+                b"seg" => {
+                    if let (Some(u), Some((text, at))) = (unit.as_mut(), seg.take()) {
+                        let code = lang.clone().ok_or_else(|| err(at, "<tuv> without xml:lang".into()))?;
+                        u.variants.push((code, text, at));
+                    }
+                }
+                b"prop" => {
+                    if let (Some(u), Some(p)) = (unit.as_mut(), prop.take()) {
+                        u.props.push(p);
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) if skip_depth == 0 => {
+                let decoded = t.xml_content().map_err(|e| err(at, format!("bad text: {e}")))?;
+                if let Some((s, _)) = seg.as_mut() {
+                    s.push_str(&decoded);
+                } else if let Some((_, v)) = prop.as_mut() {
+                    v.push_str(&decoded);
+                }
+            }
+            Event::GeneralRef(r) if skip_depth == 0 => {
+                let name = r.decode().map_err(|e| err(at, format!("bad entity: {e}")))?;
+                let ch = resolve_entity(&name).ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
+                if let Some((s, _)) = seg.as_mut() {
+                    s.push(ch);
+                } else if let Some((_, v)) = prop.as_mut() {
+                    v.push(ch);
+                }
+            }
+            Event::CData(c) if skip_depth == 0 => {
+                if let Some((s, _)) = seg.as_mut() {
+                    s.push_str(&String::from_utf8_lossy(&c));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_tmx {
+        return Err(Error::Parse { path: path.to_path_buf(), line: 1, message: "not a TMX document (no <tmx> element)".into() });
+    }
+    Ok(units)
+}
+
+/// Inline elements whose content is the original format's code, not translatable text.
+fn is_native_code(name: &[u8]) -> bool {
+    matches!(name, b"bpt" | b"ept" | b"ph" | b"it" | b"ut")
+}
+
+fn resolve_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+fn attribute(e: &quick_xml::events::BytesStart, names: &[&[u8]]) -> Option<String> {
+    e.attributes().flatten().find(|a| names.contains(&a.key.as_ref())).and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+/// Reads the pairs of a TMX file for `src_lang` and `tgt_lang`; units without both are
+/// skipped.
+pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
+    let index = LineIndex::new(text);
+    let origin = |at: usize| Some(Origin { path: path.to_path_buf(), line: index.line_col(text, at).0 as u32, column_offset: None });
+    let pairs = read_units(path, text)?
+        .iter()
+        .filter_map(|u| {
+            let (src, src_at) = u.text(src_lang)?;
+            let (tgt, tgt_at) = u.text(tgt_lang)?;
+            Some(Pair {
+                src: src.to_string(),
+                tgt: tgt.to_string(),
+                src_origin: origin(src_at),
+                tgt_origin: origin(tgt_at),
+                low_confidence: u.prop("x-passerelle-review") == Some("yes"),
+            })
+        })
+        .collect();
+    Ok(Bitext { src_lang: src_lang.clone(), tgt_lang: tgt_lang.clone(), pairs })
+}
