@@ -1,12 +1,18 @@
 //! Peer for the benchmark script `benches/segment_peers.py` only: not part of passerelle.
 //!
 //! Reads UTF-8 text on stdin, cuts it into blank-line paragraphs, segments each paragraph
-//! with `unicode-segmentation` (`UnicodeSegmentation::unicode_sentences`, Unicode UAX #29)
-//! and prints one sentence per line (a line break inside a sentence becomes a space), with
-//! a blank line between paragraphs.
+//! with `unicode-segmentation` (Unicode UAX #29 sentence boundaries) and prints one sentence
+//! per line (a line break inside a sentence becomes a space), with a blank line between
+//! paragraphs.
 //!
-//! Usage: `cargo run --release --example peer_uax29 -- [LANG] < text.txt`. LANG is accepted
-//! so that every peer takes the same arguments, and ignored: UAX #29 has no language rules.
+//! By default the paragraph is cut with `split_sentence_bounds()`, which keeps every piece of
+//! text. `unicode_sentences()` has the same boundaries but drops the pieces that hold no
+//! alphanumeric character (a trailing ` ).` or ` »`), so text is lost; pass
+//! `--unicode-sentences` to use it anyway.
+//!
+//! Usage: `cargo run --release --example peer_uax29 -- [LANG] [--unicode-sentences] < text.txt`.
+//! LANG is accepted so that every peer takes the same arguments, and ignored: UAX #29 has no
+//! language rules.
 
 use std::io::{self, BufWriter, Read, Write};
 
@@ -56,7 +62,8 @@ fn one_line(sentence: &str) -> String {
 }
 
 fn main() -> io::Result<()> {
-    // argv[1] (the language) is accepted and ignored.
+    // argv[1] (the language) is accepted and ignored; `--unicode-sentences` switches the API.
+    let alnum_only = std::env::args().skip(1).any(|a| a == "--unicode-sentences");
     let mut raw = Vec::new();
     io::stdin().lock().read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw);
@@ -65,8 +72,13 @@ fn main() -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut first = true;
     for para in paragraphs(&text) {
-        let sentences: Vec<String> = para
-            .unicode_sentences()
+        let pieces: Vec<&str> = if alnum_only {
+            para.unicode_sentences().collect()
+        } else {
+            para.split_sentence_bounds().collect()
+        };
+        let sentences: Vec<String> = pieces
+            .into_iter()
             .map(one_line)
             .filter(|s| !s.is_empty())
             .collect();
