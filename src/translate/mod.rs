@@ -1,0 +1,530 @@
+//! Translation: machine translation services and translation memories behind one interface.
+//!
+//! A [`Backend`] translates a batch of segments from one language to another, optionally
+//! constrained by glossary pairs and a context string, and says what it can take in one
+//! request ([`Capabilities`]). Five backends ship with the crate, one file each: DeepL
+//! ([`deepl`]), LibreTranslate ([`libretranslate`]), OpenAI-compatible chat servers
+//! ([`openai`]), an external program ([`command`]) and an offline translation memory
+//! ([`memory`], the default, which needs no key and no network). [`AnyBackend`] is their
+//! configuration, tagged by `type` so that a config file loads straight into it.
+//!
+//! The [`engine::Engine`] drives a backend over a whole text: it cuts the work into batches
+//! within the backend's limits, runs a bounded number of requests at once, retries what the
+//! service says can be retried (honouring `Retry-After`), keeps finished batches in a
+//! crash-safe [`cache::Cache`], and passes memory misses to a fallback backend.
+//!
+//! This module holds all of passerelle's network and async code. It does not segment, read
+//! glossaries, align or print: segments arrive as strings and glossaries as [`TermPair`]s, and
+//! the CLI reads keys from the environment and hands them over as [`Secret`]s.
+
+pub mod cache;
+pub mod command;
+pub mod deepl;
+pub mod engine;
+mod http;
+pub mod libretranslate;
+pub mod memory;
+pub mod openai;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Lang;
+
+pub use cache::{Cache, CacheError};
+pub use engine::{
+    BackendStats, Engine, EngineError, EngineOptions, Outcome, Progress, Stats, Translated,
+};
+pub use memory::MemoryError;
+
+/// A boxed future, so that [`Backend`] stays object-safe (`Arc<dyn Backend>`).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One glossary entry as a backend sees it: the source term and its required rendering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TermPair {
+    pub source: String,
+    pub target: String,
+}
+
+impl TermPair {
+    pub fn new(source: impl Into<String>, target: impl Into<String>) -> TermPair {
+        TermPair {
+            source: source.into(),
+            target: target.into(),
+        }
+    }
+}
+
+/// What stays the same for every batch of one run.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub source_lang: Lang,
+    pub target_lang: Lang,
+    /// Glossary pairs for the whole text; each backend decides what it sends of them.
+    pub glossary: Vec<TermPair>,
+    /// A description of the text (its topic, audience), for backends that take one.
+    pub context: Option<String>,
+}
+
+impl Job {
+    pub fn new(source_lang: Lang, target_lang: Lang) -> Job {
+        Job {
+            source_lang,
+            target_lang,
+            glossary: Vec::new(),
+            context: None,
+        }
+    }
+}
+
+/// One request's worth of segments.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRequest<'a> {
+    pub job: &'a Job,
+    pub texts: &'a [String],
+}
+
+/// How a translation memory matched a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The memory holds this very segment (after normalising case, spaces and quotes).
+    Exact,
+    /// The memory holds a similar segment, at or above the threshold.
+    Fuzzy,
+    /// Nothing in the memory is close enough: the segment is untranslated.
+    None,
+}
+
+/// What a translation memory found for a segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryMatch {
+    pub kind: MatchKind,
+    /// CAT-style match percentage, 0 to 100 (for `None`, the best score seen, if any).
+    pub score: u8,
+    /// The memory's source segment, for fuzzy matches: what the reviewer compares against.
+    pub memory_source: Option<String>,
+    /// Glossary terms of the segment whose required rendering the memory's translation lacks.
+    /// The translation is never changed to fit; these are for the reviewer.
+    pub warnings: Vec<String>,
+}
+
+/// A backend's answer for one segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    pub text: String,
+    /// Set by translation memories.
+    pub memory: Option<MemoryMatch>,
+}
+
+impl Translation {
+    /// A machine translation.
+    pub fn machine(text: impl Into<String>) -> Translation {
+        Translation {
+            text: text.into(),
+            memory: None,
+        }
+    }
+
+    /// True when a memory found nothing for the segment (its text is empty).
+    pub fn is_untranslated(&self) -> bool {
+        matches!(&self.memory, Some(m) if m.kind == MatchKind::None)
+    }
+}
+
+/// What to do with a reply that does not fit the request (wrong count, broken JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MalformedPolicy {
+    /// Give up at once: the backend is deterministic, asking again gives the same answer.
+    Fail,
+    /// Ask once more, then give up.
+    RetryOnce,
+    /// Ask once more, then split the batch in halves (down to single segments): what works
+    /// for language models, which lose count on long batches.
+    RetryThenSplit,
+}
+
+/// What a backend takes in one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Most segments in one request.
+    pub max_texts: usize,
+    /// Most bytes of segment text in one request (the engine packs batches under it; a single
+    /// longer segment goes alone and the backend may refuse it as too large).
+    pub max_bytes: usize,
+    /// Whether the backend applies the glossary pairs it is given.
+    pub glossary: bool,
+    /// Whether the backend uses [`Job::context`].
+    pub context: bool,
+    pub on_malformed: MalformedPolicy,
+}
+
+/// A translation service, program or memory.
+///
+/// Implementations translate one batch per call and report failures as [`BackendError`]s;
+/// batching, concurrency, retries and caching are the [`engine::Engine`]'s job.
+pub trait Backend: Send + Sync {
+    /// Short name, as on the command line (`deepl`, `tm`...).
+    fn name(&self) -> &str;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// What, besides the languages, glossary, context and text, changes this backend's output
+    /// (endpoint, model, options), as a stable string for cache keys; `None` when results must
+    /// not be cached (a local memory is faster to ask than a cache). Never include a key.
+    fn cache_scope(&self) -> Option<String>;
+
+    /// Work done once per run before the first batch, and only if a batch must be sent
+    /// (checking the language pair, creating a glossary on the service).
+    fn prepare<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), BackendError>> {
+        let _ = job;
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Translates `req.texts`, returning exactly one translation per text, in order.
+    fn translate<'a>(
+        &'a self,
+        req: BatchRequest<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Translation>, BackendError>>;
+}
+
+/// Why a request failed, as far as deciding what to do next is concerned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    /// The key is missing, wrong, or not valid for this endpoint.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// The account's character or spending limit is used up: stop the run.
+    #[error("quota exceeded: {0}")]
+    Quota(String),
+    /// Too many requests; `retry_after` is the server's `Retry-After`, when it sent one.
+    #[error("rate limited{}: {message}", show_wait(*retry_after))]
+    RateLimited {
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    /// A server error, timeout or lost connection that may go away.
+    #[error("{message}")]
+    Transient {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// The service refused the request as it was (bad parameter, unknown model, unsupported
+    /// language pair).
+    #[error("request rejected: {0}")]
+    BadRequest(String),
+    /// The request is over the service's size limit: split it.
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    /// The reply could not be read, or does not fit the request (wrong count).
+    #[error("malformed reply: {0}")]
+    Malformed(String),
+    /// Anything else that retrying would not fix (a program that exits non-zero).
+    #[error("{0}")]
+    Failed(String),
+}
+
+fn show_wait(wait: Option<Duration>) -> String {
+    match wait {
+        Some(d) => format!(" (retry after {} s)", d.as_secs_f64()),
+        None => String::new(),
+    }
+}
+
+impl BackendError {
+    pub fn transient(message: impl Into<String>) -> BackendError {
+        BackendError::Transient {
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Whether the same request may succeed later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            BackendError::RateLimited { .. } | BackendError::Transient { .. }
+        )
+    }
+
+    /// How long the server asked us to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            BackendError::RateLimited { retry_after, .. }
+            | BackendError::Transient { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// A key or token. It prints as `***` everywhere (Debug, Display) and is not serializable,
+/// so it cannot end up in a log, an error message, the cache or an output file by accident.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The key itself, for the one place that puts it in a request.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `message` with every occurrence of the key replaced by `***` (servers sometimes echo it).
+    pub fn redact(&self, message: &str) -> String {
+        if self.0.len() < 4 {
+            return message.to_string();
+        }
+        message.replace(&self.0, "***")
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The configuration of any backend, tagged by `type`:
+///
+/// ```
+/// use passerelle::translate::AnyBackend;
+///
+/// let config: AnyBackend = serde_json::from_str(
+///     r#"{"type": "openai", "endpoint": "http://localhost:11434/v1", "model": "qwen2.5:7b"}"#,
+/// ).unwrap();
+/// assert_eq!(config.name(), "openai");
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum AnyBackend {
+    Deepl(deepl::DeeplConfig),
+    #[serde(rename = "libretranslate")]
+    LibreTranslate(libretranslate::LibreTranslateConfig),
+    Openai(openai::OpenAiConfig),
+    Command(command::CommandConfig),
+    Tm(memory::MemoryConfig),
+}
+
+impl AnyBackend {
+    /// The name used on the command line and in cache keys.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AnyBackend::Deepl(_) => "deepl",
+            AnyBackend::LibreTranslate(_) => "libretranslate",
+            AnyBackend::Openai(_) => "openai",
+            AnyBackend::Command(_) => "command",
+            AnyBackend::Tm(_) => "tm",
+        }
+    }
+
+    /// Builds the backend: an HTTP client, a started program's settings, a loaded memory.
+    pub fn build(&self) -> Result<Arc<dyn Backend>, ConfigError> {
+        Ok(match self {
+            AnyBackend::Deepl(c) => Arc::new(deepl::Deepl::new(c.clone())?),
+            AnyBackend::LibreTranslate(c) => {
+                Arc::new(libretranslate::LibreTranslate::new(c.clone())?)
+            }
+            AnyBackend::Openai(c) => Arc::new(openai::OpenAi::new(c.clone())?),
+            AnyBackend::Command(c) => Arc::new(command::Command::new(c.clone())?),
+            AnyBackend::Tm(c) => Arc::new(memory::Memory::open(c)?),
+        })
+    }
+
+    /// The backend that memory misses go to, if this is a memory with one configured.
+    pub fn fallback(&self) -> Option<&AnyBackend> {
+        match self {
+            AnyBackend::Tm(c) => c.fallback.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A backend configuration that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{backend}: {message}")]
+    Invalid {
+        backend: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+}
+
+impl ConfigError {
+    pub(crate) fn invalid(backend: &'static str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            backend,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything that can stop a translation run, for callers that want one error type.
+#[derive(Debug, thiserror::Error)]
+pub enum TranslateError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// The default request timeout of the HTTP backends: generous, because a local language model
+/// on a CPU can take a minute for a batch.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn default_timeout_secs() -> f64 {
+    DEFAULT_TIMEOUT.as_secs_f64()
+}
+
+/// A timeout given in seconds (config files and the CLI accept fractions).
+pub(crate) fn timeout_from_secs(backend: &'static str, secs: f64) -> Result<Duration, ConfigError> {
+    if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(ConfigError::invalid(
+            backend,
+            format!("timeout must be between 0 and 86400 seconds, not {secs}"),
+        ))
+    }
+}
+
+/// The English name of a language, for prompts; the code itself for languages we do not know.
+pub(crate) fn language_name(lang: &Lang) -> String {
+    let name = match lang.code() {
+        "fr" => "French",
+        "en" => "English",
+        "de" => "German",
+        "es" => "Spanish",
+        "it" => "Italian",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        "pl" => "Polish",
+        "ja" => "Japanese",
+        "zh" => "Chinese",
+        other => return other.to_string(),
+    };
+    name.to_string()
+}
+
+/// Whether `term` occurs in `text` as a word (or its plural in -s, -x, -es), ignoring case,
+/// typographic apostrophes and no-break spaces: "facture" occurs in "Les factures" and in
+/// "l'article", not in "préfacture".
+pub(crate) fn contains_term(text: &str, term: &str) -> bool {
+    let term = fold(term.trim());
+    if term.is_empty() {
+        return false;
+    }
+    let text = fold(text);
+    text.match_indices(&term).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let mut rest = &text[i + term.len()..];
+        for suffix in ["es", "s", "x"] {
+            if let Some(r) = rest.strip_prefix(suffix) {
+                if !r.chars().next().is_some_and(char::is_alphanumeric) {
+                    rest = r;
+                    break;
+                }
+            }
+        }
+        !before.is_some_and(char::is_alphanumeric)
+            && !rest.chars().next().is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Lower case, straight apostrophes, plain spaces: the form terms are compared in.
+pub(crate) fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{2bc}' => '\'',
+            '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let key = Secret::new("abcd-1234:fx");
+        assert_eq!(format!("{key:?} {key}"), "*** ***");
+        let config: AnyBackend =
+            serde_json::from_str(r#"{"type": "deepl", "api_key": "abcd-1234:fx"}"#).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("abcd"), "{debug}");
+        assert_eq!(
+            key.redact("key abcd-1234:fx is invalid"),
+            "key *** is invalid"
+        );
+    }
+
+    #[test]
+    fn configs_load_by_type_tag_and_reject_unknown_fields() {
+        let c: AnyBackend = serde_json::from_str(
+            r#"{"type": "libretranslate", "endpoint": "http://localhost:5000"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.name(), "libretranslate");
+        let c: AnyBackend = serde_json::from_str(
+            r#"{"type": "tm", "memories": ["a.tmx"], "threshold": 80,
+                "fallback": {"type": "openai", "model": "llama3"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.fallback().map(AnyBackend::name), Some("openai"));
+        assert!(serde_json::from_str::<AnyBackend>(r#"{"type": "deepl", "nope": 1}"#).is_err());
+        assert!(serde_json::from_str::<AnyBackend>(r#"{"type": "babelfish"}"#).is_err());
+    }
+
+    #[test]
+    fn terms_are_found_as_words() {
+        assert!(contains_term("Les factures sont payées.", "facture"));
+        assert!(contains_term("L\u{2019}Avoir est émis.", "avoir"));
+        assert!(contains_term("the invoice", "Invoice"));
+        assert!(!contains_term("La préfacture.", "facture"));
+        assert!(!contains_term("facturation", "facture"));
+        assert!(contains_term("mot de passe oublié", "mot de passe"));
+        assert!(!contains_term("x", " "));
+    }
+
+    #[test]
+    fn retryable_errors() {
+        assert!(BackendError::transient("503").is_retryable());
+        assert!(BackendError::RateLimited {
+            retry_after: Some(Duration::from_secs(2)),
+            message: "slow down".into()
+        }
+        .is_retryable());
+        for e in [
+            BackendError::Auth("x".into()),
+            BackendError::Quota("x".into()),
+            BackendError::BadRequest("x".into()),
+            BackendError::TooLarge("x".into()),
+            BackendError::Malformed("x".into()),
+            BackendError::Failed("x".into()),
+        ] {
+            assert!(!e.is_retryable(), "{e}");
+        }
+    }
+}
