@@ -1,0 +1,467 @@
+//! Checking a translation: glossary terms, names, forbidden renderings, numbers, untranslated
+//! segments, consistency and length, pair by pair over a [`Bitext`].
+//!
+//! [`check`] runs every [`Rule`] that [`Options`] leaves on and returns [`Finding`]s in
+//! document order, each with a byte span into the pair's source and target text where there
+//! is something to point at, and a [`fingerprint`](Finding::fingerprint) that stays the same
+//! when unrelated segments are added or removed (for baselines and SARIF). Each rule family
+//! has its own file: [`terms`] (missing-term, forbidden-term, name-mismatch), [`numbers`]
+//! (number-mismatch), [`untranslated`], [`consistency`] (inconsistent-translation) and
+//! [`length`] (length-ratio). [`baseline`] reads and writes the accepted findings. This module
+//! decides nothing about output formats or exit codes, and prints nothing.
+
+pub mod baseline;
+mod consistency;
+mod length;
+mod numbers;
+mod terms;
+mod untranslated;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::glossary::Glossary;
+use crate::text::{Bitext, Span};
+
+pub use baseline::{Baseline, BaselineError};
+
+/// A check, by its stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    MissingTerm,
+    ForbiddenTerm,
+    NameMismatch,
+    NumberMismatch,
+    Untranslated,
+    InconsistentTranslation,
+    LengthRatio,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 7] = [
+        Rule::MissingTerm,
+        Rule::ForbiddenTerm,
+        Rule::NameMismatch,
+        Rule::NumberMismatch,
+        Rule::Untranslated,
+        Rule::InconsistentTranslation,
+        Rule::LengthRatio,
+    ];
+
+    /// The stable id used on the command line, in reports and in baselines.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Rule::MissingTerm => "missing-term",
+            Rule::ForbiddenTerm => "forbidden-term",
+            Rule::NameMismatch => "name-mismatch",
+            Rule::NumberMismatch => "number-mismatch",
+            Rule::Untranslated => "untranslated",
+            Rule::InconsistentTranslation => "inconsistent-translation",
+            Rule::LengthRatio => "length-ratio",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn default_severity(&self) -> Severity {
+        match self {
+            Rule::InconsistentTranslation => Severity::Warning,
+            Rule::LengthRatio => Severity::Info,
+            _ => Severity::Error,
+        }
+    }
+
+    /// One line on what the rule finds.
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Rule::MissingTerm => "Glossary term not rendered as the glossary requires",
+            Rule::ForbiddenTerm => "Forbidden rendering used in the translation",
+            Rule::NameMismatch => "Proper name not written verbatim in the translation",
+            Rule::NumberMismatch => "Number in the source missing from the translation",
+            Rule::Untranslated => "Segment left empty or copied from the source",
+            Rule::InconsistentTranslation => "Same source translated differently",
+            Rule::LengthRatio => "Translation far shorter or longer than expected",
+        }
+    }
+
+    /// What the rule checks and how to fix what it finds.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Rule::MissingTerm => {
+                "The source contains a glossary term (or an inflected form of it) and the \
+                 translation contains none of the term's accepted renderings (or their \
+                 inflected forms). Use one of the renderings the glossary gives, or add an \
+                 accepted rendering to the glossary."
+            }
+            Rule::ForbiddenTerm => {
+                "The translation uses a rendering the glossary forbids (everywhere, or where \
+                 the source contains a given term). Replace it with the accepted rendering."
+            }
+            Rule::NameMismatch => {
+                "A proper name from the glossary appears in the source, but not verbatim in \
+                 the translation: case, accents and ligatures must be exact (a possessive 's \
+                 or a French elision next to it is fine)."
+            }
+            Rule::NumberMismatch => {
+                "A number written in digits in the source has no equal in the translation. \
+                 Values are compared across locales: 3,5 = 3.5; 1 000 = 1,000; 14 h 30 = \
+                 2:30 p.m.; 50e = 50th; 4,20 € = €4.20. Numbers the translation adds are fine."
+            }
+            Rule::Untranslated => {
+                "The translation is empty, or a copy of the source, although the segment is \
+                 more than a name or a number."
+            }
+            Rule::InconsistentTranslation => {
+                "A glossary term with several accepted renderings is rendered differently \
+                 across the document, or the same source segment is translated differently. \
+                 Pick one rendering and use it everywhere."
+            }
+            Rule::LengthRatio => {
+                "The translation is far shorter or longer than translations between these \
+                 languages usually are, which often means a sentence was dropped or added."
+            }
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl std::str::FromStr for Rule {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Rule, String> {
+        Rule::from_id(s).ok_or_else(|| {
+            let ids: Vec<&str> = Rule::ALL.iter().map(Rule::id).collect();
+            format!("unknown rule '{s}' (expected one of: {})", ids.join(", "))
+        })
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule's configured level: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Level, String> {
+        match s {
+            "error" => Ok(Level::Error),
+            "warning" => Ok(Level::Warning),
+            "info" => Ok(Level::Info),
+            "off" => Ok(Level::Off),
+            _ => Err(format!(
+                "unknown level '{s}' (expected error, warning, info or off)"
+            )),
+        }
+    }
+}
+
+/// Bounds of the length-ratio rule, relative to the usual ratio for the language pair
+/// (target characters / source characters: about 0.88 from French to English).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LengthRatio {
+    /// A target shorter than `min` × the usual length is reported.
+    pub min: f64,
+    /// A target longer than `max` × the usual length is reported.
+    pub max: f64,
+    /// Sources shorter than this many characters are not judged: short segments vary too much.
+    pub min_chars: usize,
+}
+
+impl Default for LengthRatio {
+    fn default() -> LengthRatio {
+        LengthRatio {
+            min: 0.5,
+            max: 2.0,
+            min_chars: 20,
+        }
+    }
+}
+
+/// What to check and how seriously. Plain data, so that a configuration file can hold it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// Per-rule levels overriding the rules' default severities.
+    pub severity: BTreeMap<Rule, Level>,
+    pub length_ratio: LengthRatio,
+}
+
+impl Options {
+    /// The severity findings of `rule` get, or `None` when the rule is off.
+    pub fn severity_of(&self, rule: Rule) -> Option<Severity> {
+        match self.severity.get(&rule) {
+            None => Some(rule.default_severity()),
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Info) => Some(Severity::Info),
+            Some(Level::Off) => None,
+        }
+    }
+
+    fn on(&self, rule: Rule) -> bool {
+        self.severity_of(rule).is_some()
+    }
+}
+
+/// Something wrong with one segment pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// 0-based index of the pair in the bitext.
+    pub segment: usize,
+    /// What the finding is about: the glossary source term, the forbidden rendering, the
+    /// name, the number as written in the source, or the start of the source segment.
+    pub term: String,
+    /// One sentence for people.
+    pub message: String,
+    /// Where in the pair's source text, when there is a place to point at.
+    pub source_span: Option<Span>,
+    /// Where in the pair's target text, when there is a place to point at.
+    pub target_span: Option<Span>,
+    /// The accepted renderings, when the glossary gives some.
+    pub expected: Vec<String>,
+    /// Identifies the finding across runs: the rule, the term and the source segment's text
+    /// (not its position), with a counter for repeats. Stable when other segments change.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    fn new(rule: Rule, segment: usize, term: impl Into<String>, message: String) -> Finding {
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            segment,
+            term: term.into(),
+            message,
+            source_span: None,
+            target_span: None,
+            expected: Vec::new(),
+            fingerprint: String::new(),
+        }
+    }
+
+    fn source(mut self, span: Span) -> Finding {
+        self.source_span = Some(span);
+        self
+    }
+
+    fn target(mut self, span: Option<Span>) -> Finding {
+        self.target_span = span;
+        self
+    }
+
+    fn expected(mut self, expected: Vec<String>) -> Finding {
+        self.expected = expected;
+        self
+    }
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+
+    /// The most serious severity present.
+    pub fn worst(&self) -> Option<Severity> {
+        if self.errors > 0 {
+            Some(Severity::Error)
+        } else if self.warnings > 0 {
+            Some(Severity::Warning)
+        } else if self.infos > 0 {
+            Some(Severity::Info)
+        } else {
+            None
+        }
+    }
+}
+
+/// Checks every pair of `bitext` against `glossary` and the glossary-free rules; returns the
+/// findings in document order (by segment, then rule, then position).
+pub fn check(bitext: &Bitext, glossary: &Glossary, options: &Options) -> Vec<Finding> {
+    let compiled = terms::Compiled::new(glossary, &bitext.src_lang, &bitext.tgt_lang);
+    let mut term_checker = terms::PairChecker::new(&compiled);
+    let mut consistency = consistency::Tracker::default();
+    let mut findings = Vec::new();
+    let glossary_rules = [Rule::MissingTerm, Rule::ForbiddenTerm, Rule::NameMismatch];
+    let want_terms = glossary_rules.iter().any(|r| options.on(*r))
+        || options.on(Rule::InconsistentTranslation)
+        || options.on(Rule::Untranslated);
+    for (index, pair) in bitext.pairs.iter().enumerate() {
+        let src_blank = pair.src.trim().is_empty();
+        let tgt_blank = pair.tgt.trim().is_empty();
+        if src_blank {
+            // Nothing to translate: an insertion, or blank lines paired with blank lines.
+            continue;
+        }
+        let matches = if want_terms {
+            Some(term_checker.scan(pair))
+        } else {
+            None
+        };
+        if let Some(m) = matches.as_ref().filter(|_| !tgt_blank) {
+            // An empty target is one untranslated finding, not one per term.
+            term_checker.findings(index, pair, m, options, &mut findings);
+        }
+        if options.on(Rule::Untranslated) {
+            let names = matches
+                .as_ref()
+                .map_or(&[][..], |m| m.name_spans.as_slice());
+            untranslated::check(index, pair, names, &mut findings);
+        }
+        if tgt_blank {
+            if let Some(m) = matches {
+                term_checker.recycle(m);
+            }
+            continue;
+        }
+        if options.on(Rule::NumberMismatch) {
+            numbers::check(
+                index,
+                pair,
+                &bitext.src_lang,
+                &bitext.tgt_lang,
+                &mut findings,
+            );
+        }
+        if options.on(Rule::LengthRatio) {
+            length::check(index, pair, bitext, &options.length_ratio, &mut findings);
+        }
+        if options.on(Rule::InconsistentTranslation) {
+            if let Some(m) = &matches {
+                consistency.observe_terms(index, m);
+            }
+            consistency.observe_segment(index, pair);
+        }
+        if let Some(m) = matches {
+            term_checker.recycle(m);
+        }
+    }
+    if options.on(Rule::InconsistentTranslation) {
+        consistency.finish(&compiled, &mut findings);
+    }
+    findings.retain_mut(|f| match options.severity_of(f.rule) {
+        Some(s) => {
+            f.severity = s;
+            true
+        }
+        None => false,
+    });
+    findings.sort_by(|a, b| {
+        (a.segment, a.rule, a.source_span, a.target_span).cmp(&(
+            b.segment,
+            b.rule,
+            b.source_span,
+            b.target_span,
+        ))
+    });
+    fingerprint_all(bitext, &mut findings);
+    findings
+}
+
+/// Gives each finding its fingerprint: rule, term and the source segment's words, so that a
+/// finding keeps its identity when other segments move; repeats get a counter.
+fn fingerprint_all(bitext: &Bitext, findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let src = bitext.pairs.get(f.segment).map_or("", |p| p.src.as_str());
+        let mut h = Sha256::new();
+        h.update(b"passerelle/v1\0");
+        h.update(f.rule.id().as_bytes());
+        h.update(b"\0");
+        h.update(f.term.as_bytes());
+        h.update(b"\0");
+        for word in src.split_whitespace() {
+            h.update(word.as_bytes());
+            h.update(b" ");
+        }
+        let digest = h.finalize();
+        let base: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let n = seen.entry(base.clone()).or_insert(0);
+        f.fingerprint = if *n == 0 { base } else { format!("{base}:{n}") };
+        *n += 1;
+    }
+}
+
+/// Cuts `text` to about `max` characters for a message, with an ellipsis.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// `"a"`, or `"a", "b" or "c"`, for messages.
+pub(crate) fn quoted_list(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,437 @@
+//! Rule tables: for each rule, cases it must catch and the false-positive traps it must not
+//! fall into (inflections, words inside words, locale-formatted numbers, acronyms).
+
+use std::path::Path;
+
+use super::*;
+use crate::glossary::Glossary;
+use crate::text::{Bitext, Lang, Pair};
+
+const GLOSSARY: &str = "\
+fr\ten\tkind\tnote
+informatique en nuage\tcloud computing\tterm\t
+centrale nucléaire\tnuclear power plant\tterm\t
+crime de guerre\twar crime\tterm\t
+cour d'appel|cours d'appel\tcourt of appeal\tterm\t
+four\toven\tterm\t
+formation\ttraining\tterm\t
+OMS\tWHO\tterm\tthe World Health Organization
+nuage\tcloud|the cloud\tterm\t
+Satya Nadella\t\tname\t
+Israël\tIsrael\tname\t
+No Azure for Apartheid\t\tname\t
+Azure\t\tname\t
+nettoyage ethnique\tethnic cleansing\tterm\t
+nettoyage ethnique\tethnic cleaning\tforbidden\tcalque
+\tcloud informatics\tforbidden\t
+";
+
+fn glossary() -> Glossary {
+    Glossary::parse(Path::new("test.tsv"), GLOSSARY).unwrap()
+}
+
+fn bitext(pairs: &[(&str, &str)]) -> Bitext {
+    Bitext {
+        src_lang: Lang::Fr,
+        tgt_lang: Lang::En,
+        pairs: pairs
+            .iter()
+            .map(|(s, t)| Pair {
+                src: s.to_string(),
+                tgt: t.to_string(),
+                ..Pair::default()
+            })
+            .collect(),
+    }
+}
+
+/// Runs every rule but length-ratio, which short test sentences would trip.
+fn run(pairs: &[(&str, &str)]) -> Vec<Finding> {
+    check(&bitext(pairs), &glossary(), &quiet_length())
+}
+
+fn quiet_length() -> Options {
+    let mut options = Options::default();
+    options.severity.insert(Rule::LengthRatio, Level::Off);
+    options
+}
+
+/// (rule id, term) of each finding, for compact assertions.
+fn found(src: &str, tgt: &str) -> Vec<(String, String)> {
+    run(&[(src, tgt)])
+        .into_iter()
+        .map(|f| (f.rule.id().to_string(), f.term))
+        .collect()
+}
+
+fn rule_found(rule: Rule, src: &str, tgt: &str) -> bool {
+    run(&[(src, tgt)]).iter().any(|f| f.rule == rule)
+}
+
+#[test]
+fn missing_terms_are_caught() {
+    let table = [
+        (
+            "L'informatique en nuage change tout.",
+            "Cloud technology changes everything.",
+            "informatique en nuage",
+        ),
+        (
+            "Deux centrales nucléaires ferment.",
+            "Two reactors close.",
+            "centrale nucléaire",
+        ),
+        ("Des crimes de guerre.", "Atrocities.", "crime de guerre"),
+        (
+            "La cour d'appel a jugé.",
+            "The appeals court ruled.",
+            "cour d'appel",
+        ),
+        ("L'OMS a parlé.", "The who spoke.", "OMS"),
+    ];
+    for (src, tgt, term) in table {
+        let f = found(src, tgt);
+        assert!(
+            f.contains(&("missing-term".into(), term.into())),
+            "{src} -> {tgt}: {f:?}"
+        );
+    }
+}
+
+#[test]
+fn inflected_and_rendered_terms_pass() {
+    let table = [
+        (
+            "Deux centrales nucléaires ferment.",
+            "Two nuclear power plants close.",
+        ),
+        ("Un crime de guerre.", "A war crime."),
+        ("Des crimes de guerre.", "War crimes."),
+        ("Les cours d'appel ont jugé.", "The courts of appeal ruled."),
+        ("L’informatique en nuage.", "Cloud computing."),
+        ("L'OMS a parlé.", "The WHO's report."),
+        ("Le nettoyage ethnique.", "Ethnic cleansing."),
+    ];
+    for (src, tgt) in table {
+        assert_eq!(
+            found(src, tgt),
+            [] as [(String, String); 0],
+            "{src} -> {tgt}"
+        );
+    }
+}
+
+#[test]
+fn words_inside_words_are_not_terms() {
+    // "four" inside "fourni", "formation" inside "information", "nuage" never inside others.
+    for (src, tgt) in [
+        ("Il a fourni des informations.", "He provided information."),
+        ("La transformation continue.", "The change goes on."),
+        ("Il a fourni les nuages", "He provided the clouds"),
+    ] {
+        assert!(!rule_found(Rule::MissingTerm, src, tgt), "{src}");
+    }
+    // In the target too: "hut"-in-"shut" style matches do not satisfy a term.
+    assert!(rule_found(
+        Rule::MissingTerm,
+        "Le four chauffe.",
+        "The ovenware heats."
+    ));
+}
+
+#[test]
+fn case_sensitive_acronyms_are_not_ordinary_words() {
+    // "who" does not satisfy WHO, and a lower-case "oms" in French is not the acronym.
+    assert!(rule_found(Rule::MissingTerm, "L'OMS.", "who knows"));
+    assert!(!rule_found(
+        Rule::MissingTerm,
+        "les oms du texte",
+        "whatever"
+    ));
+    let f = run(&[("L'OMS.", "The who.")]);
+    assert!(f[0].message.contains("differs in case"), "{}", f[0].message);
+    assert_eq!(f[0].target_span, Some(Span::new(4, 7)));
+}
+
+#[test]
+fn the_longest_source_term_wins() {
+    // "informatique en nuage" is one term; "nuage" inside it asks for nothing more.
+    assert_eq!(
+        found("L'informatique en nuage.", "Cloud computing."),
+        [] as [(String, String); 0]
+    );
+    // A name inside a longer name is not required on its own.
+    assert_eq!(
+        found(
+            "Le mouvement No Azure for Apartheid.",
+            "The No Azure for Apartheid movement."
+        ),
+        [] as [(String, String); 0]
+    );
+}
+
+#[test]
+fn names_must_be_verbatim() {
+    assert_eq!(
+        found("Satya Nadella parle.", "Satya Nadella's talk."),
+        [] as [(String, String); 0]
+    );
+    assert_eq!(
+        found("Il part d'Israël.", "He leaves Israel."),
+        [] as [(String, String); 0]
+    );
+    let f = run(&[("Satya Nadella parle.", "Satya nadella talks.")]);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].rule, Rule::NameMismatch);
+    assert_eq!(f[0].target_span, Some(Span::new(0, 13)));
+    assert!(
+        f[0].message.contains("found \"Satya nadella\""),
+        "{}",
+        f[0].message
+    );
+    assert!(rule_found(
+        Rule::NameMismatch,
+        "Il part d'Israël.",
+        "He leaves Israël."
+    ));
+    assert!(rule_found(Rule::NameMismatch, "Azure.", "Azur."));
+}
+
+#[test]
+fn forbidden_renderings() {
+    // Conditional: only where the source has the French term.
+    let f = run(&[("Le nettoyage ethnique.", "Ethnic cleaning.")]);
+    let forbidden: Vec<&Finding> = f.iter().filter(|f| f.rule == Rule::ForbiddenTerm).collect();
+    assert_eq!(forbidden.len(), 1);
+    assert_eq!(forbidden[0].term, "ethnic cleaning");
+    assert_eq!(forbidden[0].target_span, Some(Span::new(0, 15)));
+    assert_eq!(forbidden[0].expected, ["ethnic cleansing"]);
+    assert!(!rule_found(
+        Rule::ForbiddenTerm,
+        "Autre chose.",
+        "Ethnic cleaning."
+    ));
+    // Unconditional, and inflected.
+    assert!(rule_found(
+        Rule::ForbiddenTerm,
+        "Rien.",
+        "Cloud informatics."
+    ));
+    assert!(!rule_found(
+        Rule::ForbiddenTerm,
+        "Rien.",
+        "Cloud, informatics."
+    ));
+}
+
+#[test]
+fn numbers_are_compared_as_values() {
+    let equal = [
+        ("Il a 3,5 ans.", "He is 3.5."),
+        ("1 000 personnes", "1,000 people"),
+        ("1\u{202f}000 personnes", "1,000 people"),
+        ("à 14 h 30", "at 2:30 p.m."),
+        ("le 50e anniversaire", "the 50th anniversary"),
+        ("le 1er mai", "May 1st"),
+        ("4,20 €", "€4.20"),
+        ("depuis 4 ans", "for four years"),
+    ];
+    for (src, tgt) in equal {
+        assert!(
+            !rule_found(Rule::NumberMismatch, src, tgt),
+            "{src} -> {tgt}"
+        );
+    }
+    let different = [
+        ("Il a 3,5 ans.", "He is 35."),
+        ("à 14 h 30", "at 2:30 a.m."),
+        ("le 15 mai", "May 16"),
+    ];
+    for (src, tgt) in different {
+        assert!(rule_found(Rule::NumberMismatch, src, tgt), "{src} -> {tgt}");
+    }
+    // Numbers the target adds are fine; numbers are matched one to one.
+    assert!(!rule_found(
+        Rule::NumberMismatch,
+        "sans chiffre",
+        "with 3 numbers 4"
+    ));
+    let f = run(&[("7 et 7", "seven and seven")]);
+    assert!(f.is_empty(), "{f:?}");
+    let f = run(&[("depuis 4 ans, le 4 avril", "for 4 years, on April 14")]);
+    let n: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule == Rule::NumberMismatch)
+        .collect();
+    assert_eq!(n.len(), 1, "{f:?}");
+    assert_eq!(n[0].source_span, Some(Span::new(17, 18)));
+    // An ambiguous reading does not steal the equal another number needs.
+    assert!(!rule_found(
+        Rule::NumberMismatch,
+        "1,000 et 1 000",
+        "1 and 1,000"
+    ));
+}
+
+#[test]
+fn untranslated_segments() {
+    assert!(rule_found(
+        Rule::Untranslated,
+        "Une phrase en français.",
+        ""
+    ));
+    assert!(rule_found(
+        Rule::Untranslated,
+        "Une phrase en français.",
+        "Une phrase  en\nfrançais."
+    ));
+    // Only a name, or only numbers: copying is right.
+    assert!(!rule_found(
+        Rule::Untranslated,
+        "Satya Nadella",
+        "Satya Nadella"
+    ));
+    assert!(!rule_found(Rule::Untranslated, "2025-05", "2025-05"));
+    // Blank pairs are skipped entirely.
+    assert!(run(&[("", ""), ("  ", "")]).is_empty());
+    // An empty target is one finding, not one per glossary term.
+    assert_eq!(
+        found("Des crimes de guerre.", " "),
+        [("untranslated".into(), "Des crimes de guerre.".into())]
+    );
+}
+
+#[test]
+fn inconsistent_translations_across_the_document() {
+    let f = run(&[
+        ("Le nuage est là.", "The cloud is there."),
+        ("Le nuage reste.", "The cloud stays."),
+        ("Un nuage passe.", "The cloud passes by, the cloud."),
+    ]);
+    assert!(
+        f.iter().all(|f| f.rule != Rule::InconsistentTranslation),
+        "{f:?}"
+    );
+    let f = run(&[
+        ("Le nuage est là.", "Cloud is there."),
+        ("Le nuage est beau.", "The cloud is nice."),
+        ("Le nuage reste.", "Cloud stays."),
+    ]);
+    let inconsistent: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule == Rule::InconsistentTranslation)
+        .collect();
+    assert_eq!(inconsistent.len(), 1, "{f:?}");
+    assert_eq!(inconsistent[0].segment, 1);
+    assert_eq!(inconsistent[0].severity, Severity::Warning);
+    // The same sentence translated twice in two ways.
+    let f = run(&[
+        ("Il est parti hier soir.", "He left last night."),
+        ("Autre chose encore ici.", "Something else here."),
+        ("Il est parti hier soir.", "He went away yesterday evening."),
+    ]);
+    let seg: Vec<usize> = f
+        .iter()
+        .filter(|f| f.rule == Rule::InconsistentTranslation)
+        .map(|f| f.segment)
+        .collect();
+    assert_eq!(seg, [2]);
+}
+
+#[test]
+fn length_ratio_is_information() {
+    let g = glossary();
+    let run = |pairs: &[(&str, &str)]| check(&bitext(pairs), &g, &Options::default());
+    let rule_found = |rule, src, tgt| run(&[(src, tgt)]).iter().any(|f: &Finding| f.rule == rule);
+    let f = run(&[(
+        "Une assez longue phrase en français, vraiment longue.",
+        "Short.",
+    )]);
+    let l: Vec<&Finding> = f.iter().filter(|f| f.rule == Rule::LengthRatio).collect();
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].severity, Severity::Info);
+    assert!(!rule_found(
+        Rule::LengthRatio,
+        "Court.",
+        "A much much longer sentence indeed."
+    ));
+}
+
+#[test]
+fn severities_are_configurable_and_rules_can_be_off() {
+    let mut options = quiet_length();
+    options.severity.insert(Rule::MissingTerm, Level::Warning);
+    options.severity.insert(Rule::NumberMismatch, Level::Off);
+    let f = check(
+        &bitext(&[("Des crimes de guerre en 2024.", "Atrocities.")]),
+        &glossary(),
+        &options,
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule, f[0].severity),
+        (Rule::MissingTerm, Severity::Warning)
+    );
+    let parsed: Options =
+        serde_json::from_str(r#"{"severity": {"length-ratio": "off", "missing-term": "error"}}"#)
+            .unwrap();
+    assert_eq!(parsed.severity_of(Rule::LengthRatio), None);
+    assert_eq!(
+        parsed.severity_of(Rule::NameMismatch),
+        Some(Severity::Error)
+    );
+}
+
+#[test]
+fn fingerprints_ignore_position_and_count_repeats() {
+    let a = run(&[("Des crimes de guerre.", "Atrocities.")]);
+    let b = run(&[
+        ("Autre.", "Other."),
+        ("Des crimes de guerre.", "Atrocities, really."),
+    ]);
+    assert_eq!(a[0].fingerprint, b[0].fingerprint);
+    assert_eq!(b[0].segment, 1);
+    let c = run(&[("Rien.", "Cloud informatics and cloud informatics.")]);
+    assert_eq!(c.len(), 2);
+    assert_ne!(c[0].fingerprint, c[1].fingerprint);
+}
+
+#[test]
+fn baseline_round_trip() {
+    let findings = run(&[("Des crimes de guerre en 2024.", "Atrocities.")]);
+    assert_eq!(findings.len(), 2);
+    let baseline =
+        Baseline::parse(std::str::from_utf8(&Baseline::write(&findings)).unwrap()).unwrap();
+    assert_eq!(baseline.len(), 2);
+    let mut again = run(&[
+        ("Autre.", "Other text here."),
+        ("Des crimes de guerre en 2024.", "Atrocities."),
+        ("Un four.", "A stove."),
+    ]);
+    assert_eq!(baseline.filter(&mut again), 2);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].term, "four");
+    assert!(Baseline::parse("{\"version\": 2, \"findings\": []}").is_err());
+    assert!(Baseline::parse("nonsense").is_err());
+}
+
+#[test]
+fn spans_point_into_the_pair_texts() {
+    let pair = (
+        "«\u{a0}Des crimes de guerre\u{a0}» à 14\u{a0}h",
+        "“Atrocities” at noon",
+    );
+    for f in run(&[pair]) {
+        if let Some(s) = f.source_span {
+            assert!(pair.0.get(s.range()).is_some(), "{f:?}");
+        }
+    }
+    let f = run(&[pair]);
+    let missing = f.iter().find(|f| f.rule == Rule::MissingTerm).unwrap();
+    assert_eq!(
+        missing.source_span.unwrap().slice(pair.0),
+        "crimes de guerre"
+    );
+    let number = f.iter().find(|f| f.rule == Rule::NumberMismatch).unwrap();
+    assert_eq!(number.source_span.unwrap().slice(pair.0), "14\u{a0}h");
+}

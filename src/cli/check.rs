@@ -1,0 +1,512 @@
+//! `passerelle check`: a bitext against a glossary, reported for people (compiler-style
+//! diagnostics, coloured on a terminal) or for CI (JSON, SARIF, JUnit, GitHub annotations),
+//! with the exit status set by `--fail-on` and accepted findings kept in a baseline.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anstyle::{AnsiColor, Style};
+use clap::{ArgGroup, Args, ValueEnum};
+use unicode_width::UnicodeWidthStr;
+
+use super::output::Output;
+use super::{Failure, Outcome, Verbosity};
+use crate::check::{self, Baseline, Level, Options, Rule, Severity};
+use crate::error::{show_path, Error};
+use crate::files;
+use crate::formats::findings::{Report, Summary};
+use crate::formats::{self, findings, junit, sarif};
+use crate::glossary::Glossary;
+use crate::text::{Bitext, Lang, Origin, Pair, Span};
+
+pub(crate) const LONG_ABOUT: &str = "\
+Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
+untranslated segments, consistency and length. Terms match whole words only, in any \
+inflection (plural, feminine: Snowball stemming per word), after Unicode NFC, case folding \
+(all-caps acronyms and names keep their case), apostrophe, quote and no-break space folding \
+and French elision splitting.
+
+Input: an alignment file passerelle wrote (TSV, JSON lines or TMX), or --src and --tgt, two \
+files with one segment per line (line i against line i; blank lines pair with blank lines).
+
+Rules (id, default severity):
+  missing-term              error    the source has a glossary term, the target none of its
+                                     renderings
+  forbidden-term            error    the target uses a forbidden rendering
+  name-mismatch             error    a glossary name is not verbatim in the target
+  number-mismatch           error    a number in the source has no equal in the target
+                                     (3,5 = 3.5; 1 000 = 1,000; 14 h 30 = 2:30 p.m.; 50e = 50th)
+  untranslated              error    the target is empty or a copy of the source
+  inconsistent-translation  warning  a term or a segment translated differently elsewhere
+  length-ratio              info     the target is far shorter or longer than expected
+Change a severity with --severity RULE=error|warning|info|off (repeatable).
+
+Formats:
+  human   compiler-style diagnostics with the term underlined (colour on a terminal)
+  json    {\"findings\": [{rule, severity, segment, term, message, source_span,
+          target_span, expected, fingerprint, source_location, target_location}],
+          \"summary\": {...}}
+  sarif   SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)
+  junit   JUnit XML, one test case per segment pair
+  github  ::error file=...,line=...:: workflow annotations for GitHub Actions
+
+Exit status: 0 no finding at or above --fail-on (default error; `never` always 0); \
+1 findings at or above it; 2 bad usage or bad input (a malformed glossary is reported as \
+file:line: what is wrong, and nothing is checked).
+
+Baseline: --write-baseline FILE records every current finding as accepted (and exits 0); \
+--baseline FILE drops the findings it records, so CI fails only on new ones. Findings are \
+identified by rule, term and source text, not by position.
+
+Examples:
+  passerelle check --glossary glossary/microsoft-build.tsv \\
+      --src corpora/microsoft-build/article.fr.txt --tgt corpora/microsoft-build/article.en.txt
+  passerelle check -g glossary.tsv aligned.tsv --format sarif -o results.sarif
+  passerelle check -g glossary.tbx aligned.tmx --fail-on warning --severity length-ratio=off
+  passerelle check -g glossary.tsv aligned.jsonl --write-baseline .passerelle-baseline.json
+  passerelle check -g glossary.tsv aligned.jsonl --baseline .passerelle-baseline.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// Compiler-style diagnostics for people.
+    Human,
+    /// One JSON document with the findings and a summary.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML for CI dashboards.
+    Junit,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["alignment", "src"])))]
+pub(crate) struct CheckArgs {
+    /// An alignment file passerelle wrote: TSV, JSON lines or TMX.
+    #[arg(value_name = "ALIGNMENT", conflicts_with_all = ["src", "tgt"])]
+    alignment: Option<PathBuf>,
+
+    /// Source text, one segment per line (paired with --tgt line by line).
+    #[arg(long, value_name = "SRC", requires = "tgt")]
+    src: Option<PathBuf>,
+
+    /// Translation, one segment per line.
+    #[arg(long, value_name = "TGT", requires = "src")]
+    tgt: Option<PathBuf>,
+
+    /// The glossary: TSV or CSV with a header row (fr, en, kind, note, case), or TBX.
+    #[arg(short, long, value_name = "FILE")]
+    glossary: PathBuf,
+
+    /// Language of the source.
+    #[arg(long, default_value = "fr", value_name = "LANG")]
+    src_lang: Lang,
+
+    /// Language of the translation.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    tgt_lang: Lang,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+
+    /// Exit with status 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    fail_on: FailOn,
+
+    /// Severity of a rule, or `off` (repeatable): e.g. --severity length-ratio=off.
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
+    severity: Vec<(Rule, Level)>,
+
+    /// Drop the findings this baseline file accepts.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+fn parse_severity(s: &str) -> Result<(Rule, Level), String> {
+    let (rule, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected RULE=LEVEL, e.g. length-ratio=off, not '{s}'"))?;
+    Ok((rule.trim().parse()?, level.trim().parse()?))
+}
+
+pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let glossary = Glossary::load(&args.glossary).map_err(|e| Failure::Message(e.to_string()))?;
+    for lang in [&args.src_lang, &args.tgt_lang] {
+        if !glossary.has_lang(lang) {
+            let has: Vec<&str> = glossary.langs().iter().map(Lang::code).collect();
+            return Err(Failure::Message(format!(
+                "{}: no '{lang}' column (the glossary has: {})",
+                show_path(&args.glossary),
+                has.join(", ")
+            )));
+        }
+    }
+    let bitext = match (&args.alignment, &args.src, &args.tgt) {
+        (Some(path), _, _) => formats::read_bitext(path, &args.src_lang, &args.tgt_lang)?,
+        (None, Some(src), Some(tgt)) => read_line_pairs(src, tgt, &args.src_lang, &args.tgt_lang)?,
+        _ => {
+            return Err(Failure::Message(
+                "give an ALIGNMENT file, or --src and --tgt".into(),
+            ))
+        }
+    };
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text = files::read_text(path)?;
+            Some(
+                Baseline::parse(&text)
+                    .map_err(|e| Failure::Message(format!("{}: {e}", show_path(path))))?,
+            )
+        }
+        None => None,
+    };
+    let mut options = Options::default();
+    for (rule, level) in &args.severity {
+        options.severity.insert(*rule, *level);
+    }
+
+    let checked = Instant::now();
+    let mut findings = check::check(&bitext, &glossary, &options);
+    let check_time = checked.elapsed();
+    if let Some(path) = &args.write_baseline {
+        files::write_atomic(path, &Baseline::write(&findings))?;
+    }
+    let baselined = baseline.as_ref().map_or(0, |b| b.filter(&mut findings));
+
+    let report = Report {
+        bitext: &bitext,
+        findings: &findings,
+        baselined,
+        fail_on: args.fail_on.threshold(),
+    };
+    let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let bytes = match args.format {
+        CheckFormat::Human => {
+            let colour = to_stdout
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            human(&report, colour)
+        }
+        CheckFormat::Json => findings::to_json(&report),
+        CheckFormat::Sarif => sarif::to_sarif(&report, env!("CARGO_PKG_VERSION")),
+        CheckFormat::Junit => junit::to_junit(&report),
+        CheckFormat::Github => findings::to_github(&report),
+    };
+    let mut out = Output::to(args.out.clone());
+    out.write_all(&bytes)?;
+    out.finish()?;
+
+    let summary = Summary::of(&report);
+    if verbosity >= Verbosity::Verbose {
+        let bytes: usize = bitext.pairs.iter().map(|p| p.src.len() + p.tgt.len()).sum();
+        let secs = check_time.as_secs_f64();
+        let _ = writeln!(
+            std::io::stderr(),
+            "passerelle: {} glossary entries, {} segment pairs, {bytes} bytes checked in {:.1} ms \
+             ({:.1} MB/s); {:.1} ms in all",
+            glossary.len(),
+            bitext.pairs.len(),
+            secs * 1e3,
+            bytes as f64 / 1e6 / secs.max(1e-9),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    if verbosity >= Verbosity::Normal && args.format != CheckFormat::Human {
+        let _ = writeln!(std::io::stderr(), "passerelle: {}", summary_line(&summary));
+    }
+    if let Some(path) = &args.write_baseline {
+        if verbosity >= Verbosity::Normal {
+            let _ = writeln!(
+                std::io::stderr(),
+                "passerelle: wrote {} accepted finding{} to {}",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                show_path(path)
+            );
+        }
+        return Ok(Outcome::Ok);
+    }
+    Ok(if summary.failed {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// Pairs line i of `src` with line i of `tgt`; each pair knows its file and line.
+fn read_line_pairs(
+    src: &Path,
+    tgt: &Path,
+    src_lang: &Lang,
+    tgt_lang: &Lang,
+) -> Result<Bitext, Failure> {
+    let src_text = files::read_text(src)?;
+    let tgt_text = files::read_text(tgt)?;
+    let src_lines = lines(&src_text);
+    let tgt_lines = lines(&tgt_text);
+    if src_lines.len() != tgt_lines.len() {
+        return Err(Failure::Lib(Error::Input(format!(
+            "{} has {} lines but {} has {}; --src and --tgt pair line i with line i",
+            show_path(src),
+            src_lines.len(),
+            show_path(tgt),
+            tgt_lines.len()
+        ))));
+    }
+    let origin = |path: &Path, line: usize, offset: usize| Origin {
+        path: path.to_path_buf(),
+        line: line as u32 + 1,
+        column_offset: Some(offset),
+    };
+    let pairs = src_lines
+        .into_iter()
+        .zip(tgt_lines)
+        .enumerate()
+        .map(|(i, ((s_off, s), (t_off, t)))| Pair {
+            src: s.to_string(),
+            tgt: t.to_string(),
+            src_origin: Some(origin(src, i, s_off)),
+            tgt_origin: Some(origin(tgt, i, t_off)),
+            low_confidence: false,
+        })
+        .collect();
+    Ok(Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs,
+    })
+}
+
+/// Lines without their ends, each with the byte offset where its text starts in the line
+/// (3 for a first line after a BOM, 0 otherwise). A final line break ends the last line; it
+/// does not start an empty one.
+fn lines(text: &str) -> Vec<(usize, &str)> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.split('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            match (i, line.strip_prefix('\u{feff}')) {
+                (0, Some(rest)) => (3, rest),
+                _ => (0, line),
+            }
+        })
+        .collect()
+}
+
+fn summary_line(s: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{}, {}, {} in {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "note"),
+        plural(s.segments, "segment pair")
+    );
+    if s.baselined > 0 {
+        line += &format!(" ({} accepted by the baseline)", s.baselined);
+    }
+    line
+}
+
+/// How far around a span the human report shows, in characters.
+const CONTEXT: usize = 32;
+
+/// Compiler-style diagnostics, one block per finding, then a summary line.
+fn human(report: &Report<'_>, colour: bool) -> Vec<u8> {
+    let paint = |style: Style, text: &str| -> String {
+        if colour {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    };
+    let severity_style = |s: Severity| {
+        let c = match s {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Info => AnsiColor::Cyan,
+        };
+        Style::new().fg_color(Some(c.into())).bold()
+    };
+    let bold = Style::new().bold();
+    let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    let mut out = String::new();
+    for f in report.findings {
+        let style = severity_style(f.severity);
+        let label = match f.severity {
+            Severity::Info => "note",
+            s => s.as_str(),
+        };
+        out += &format!(
+            "{}: {}\n",
+            paint(style, &format!("{label}[{}]", f.rule.id())),
+            paint(bold, &f.message)
+        );
+        let mut place = format!("segment {}", f.segment);
+        if let Some(l) = report.source_location(f) {
+            place += &format!(", source {}", show_location(&l));
+        }
+        match report.target_location(f) {
+            Some(l) => {
+                out += &format!("  {} {} ({place})\n", paint(blue, "-->"), show_location(&l))
+            }
+            None => out += &format!("  {} {place}\n", paint(blue, "-->")),
+        }
+        let Some(pair) = report.bitext.pairs.get(f.segment) else {
+            continue;
+        };
+        let gutter = |name: &str| paint(blue, &format!("{name:>5} |"));
+        out += &format!("{}\n", gutter(""));
+        for (name, text, span) in [
+            ("src", &pair.src, f.source_span),
+            ("tgt", &pair.tgt, f.target_span),
+        ] {
+            let (shown, underline) = excerpt(text, span);
+            out += &format!("{} {shown}\n", gutter(name));
+            if let Some((pad, width)) = underline {
+                out += &format!(
+                    "{} {}{}\n",
+                    gutter(""),
+                    " ".repeat(pad),
+                    paint(style, &"^".repeat(width.max(1)))
+                );
+            }
+        }
+        if !f.expected.is_empty() {
+            out += &format!(
+                "{} expected: {}\n",
+                paint(blue, "      ="),
+                f.expected.join(" | ")
+            );
+        }
+        out.push('\n');
+    }
+    let summary = Summary::of(report);
+    let worst = report.counts().worst();
+    let line = summary_line(&summary);
+    out += &match worst {
+        Some(s) => format!("{}: {line}\n", paint(severity_style(s), "check")),
+        None => format!("check: {line}\n"),
+    };
+    out.into_bytes()
+}
+
+fn show_location(l: &findings::Location) -> String {
+    match l.column {
+        Some(c) => format!("{}:{}:{c}", l.path, l.line),
+        None => format!("{}:{}", l.path, l.line),
+    }
+}
+
+/// The part of `text` around `span` on one line (whitespace runs shown as one space), and
+/// where to underline the span in it: (display columns before, display width).
+fn excerpt(text: &str, span: Option<Span>) -> (String, Option<(usize, usize)>) {
+    let flat = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect()
+    };
+    let Some(span) = span.filter(|s| text.get(s.range()).is_some()) else {
+        let trimmed = text.trim();
+        let head: String = trimmed.chars().take(2 * CONTEXT + 16).collect();
+        let more = if head.len() < trimmed.len() {
+            "…"
+        } else {
+            ""
+        };
+        return (format!("{}{more}", flat(&head)), None);
+    };
+    let before = &text[..span.start];
+    let after = &text[span.end..];
+    let before_chars: Vec<char> = before.chars().collect();
+    let skip = before_chars.len().saturating_sub(CONTEXT);
+    let mut lead: String = before_chars[skip..].iter().collect();
+    lead = lead.trim_start().to_string();
+    let lead = if skip > 0 { format!("…{lead}") } else { lead };
+    let tail: String = after.chars().take(CONTEXT).collect();
+    let tail_more = if tail.len() < after.len() { "…" } else { "" };
+    let lead = flat(&lead);
+    let middle = flat(span.slice(text));
+    let shown = format!("{lead}{middle}{}{tail_more}", flat(tail.trim_end()));
+    (shown, Some((lead.width(), middle.width())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_offsets_and_ignore_the_final_break() {
+        assert_eq!(lines("a\r\nb\n"), [(0, "a"), (0, "b")]);
+        assert_eq!(lines("\u{feff}a\n\nb"), [(3, "a"), (0, ""), (0, "b")]);
+        assert!(lines("").is_empty());
+        assert_eq!(lines("\n"), [(0, "")]);
+    }
+
+    #[test]
+    fn excerpts_underline_the_span() {
+        let text =
+            "Selon lui, le discours de la plateforme d'informatique en nuage de l'entreprise, Azure, a été";
+        let start = text.find("informatique").unwrap();
+        let span = Span::new(start, start + "informatique en nuage".len());
+        let (shown, underline) = excerpt(text, Some(span));
+        let (pad, width) = underline.unwrap();
+        assert_eq!(width, 21);
+        let shown_chars: Vec<char> = shown.chars().collect();
+        let underlined: String = shown_chars[pad..pad + width].iter().collect();
+        assert_eq!(underlined, "informatique en nuage");
+        assert!(
+            shown.starts_with('…') && shown.ends_with("a été"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn severity_flags_parse() {
+        assert_eq!(
+            parse_severity("length-ratio=off"),
+            Ok((Rule::LengthRatio, Level::Off))
+        );
+        assert!(parse_severity("length-ratio").is_err());
+        assert!(parse_severity("nope=error")
+            .unwrap_err()
+            .contains("unknown rule 'nope'"));
+        assert!(parse_severity("untranslated=fatal")
+            .unwrap_err()
+            .contains("unknown level"));
+    }
+}

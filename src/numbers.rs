@@ -1,0 +1,628 @@
+//! Numbers written in digits, found in French or English text and reduced to values that can
+//! be compared across the two locales.
+//!
+//! [`extract`] finds each number with its byte span and the text as written, and gives it a
+//! comparable [`Value`]: `3,5` and `3.5` are both 3.5; `1 000` (with a space, a no-break or
+//! a narrow no-break space), `1.000` and `1,000` are 1000; `14 h 30`, `14:30` and `2:30 p.m.`
+//! are the time 14:30; `50e`, `50th`, `1er` and `1st` are ordinals of 50 and 1; in `4,20 €`
+//! and `€4.20` the amount is 4.2 (units and currency signs are not compared). When a form is
+//! ambiguous (`1,000` in French text, `14 h` which may be a time or a duration) the number
+//! carries a second reading, and [`Number::matches`] accepts either.
+//!
+//! [`words`] finds small numbers spelled out in letters (`four`, `quatre`, `twenty`), which a
+//! translator may legitimately write for digits. Signs, fractions, Roman numerals and
+//! numbers in other scripts are left alone. This module knows nothing about segments,
+//! glossaries or findings.
+
+use std::fmt;
+
+use crate::text::{Lang, Span};
+
+/// A comparable value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// A quantity as a canonical decimal: ASCII digits with no leading zeros (but `0`), and a
+    /// `.` followed by a fraction with no trailing zeros when there is one (`1000`, `3.5`).
+    Decimal(String),
+    /// A time of day, in minutes after midnight.
+    Time(u16),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Decimal(d) => f.write_str(d),
+            Value::Time(m) => write!(f, "{:02}:{:02}", m / 60, m % 60),
+        }
+    }
+}
+
+/// A number found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// Where the number is, its ordinal suffix or time marker included.
+    pub span: Span,
+    /// The number as written.
+    pub text: String,
+    /// The most likely reading for the text's language.
+    pub value: Value,
+    /// Another reading when the form is ambiguous.
+    pub alternative: Option<Value>,
+    /// Written as an ordinal (`1er`, `50e`, `2nd`, `4th`).
+    pub ordinal: bool,
+}
+
+impl Number {
+    /// Every reading of the number, the most likely first.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        std::iter::once(&self.value).chain(self.alternative.as_ref())
+    }
+
+    /// Whether the two numbers can be read as the same value. Ordinal and cardinal forms of
+    /// one value match: scraped text often loses the superscript of `50ᵉ`.
+    pub fn matches(&self, other: &Number) -> bool {
+        self.values().any(|v| other.values().any(|w| v == w))
+    }
+}
+
+/// Numbers written in digits in `text`, in order. The language decides ambiguous separators:
+/// `1,000` is a thousand in English and one (with a decimal comma) in French, with the other
+/// reading as the alternative.
+pub fn extract(text: &str, lang: &Lang) -> Vec<Number> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        i = scan_number(text, i, lang, &mut out);
+    }
+    out
+}
+
+/// Spaces that may separate groups of thousands: space, no-break space, narrow no-break
+/// space, thin space.
+fn is_group_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+}
+
+fn digits_at(bytes: &[u8], i: usize) -> usize {
+    bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+/// Scans the number starting at byte `start` (an ASCII digit), pushes what it finds and
+/// returns the byte offset where scanning goes on.
+fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Number>) -> usize {
+    let bytes = text.as_bytes();
+    let first = digits_at(bytes, start);
+    let mut end = start + first;
+
+    if let Some((minutes, stop, alternative)) = time_at(text, start, end) {
+        push(
+            text,
+            out,
+            Span::new(start, stop),
+            Value::Time(minutes),
+            alternative,
+            false,
+        );
+        return stop;
+    }
+
+    // Digit groups and the single separators between them, on the stack: numbers are
+    // frequent in large documents. Sixteen groups is more than any real number has.
+    let mut group_buf = [(0usize, 0usize); 16];
+    let mut sep_buf = [' '; 15];
+    group_buf[0] = (start, end);
+    let mut n = 1;
+    while let Some(c) = text[end..].chars().next() {
+        if n == group_buf.len() {
+            break;
+        }
+        let (groups, seps) = (&group_buf[..n], &sep_buf[..n - 1]);
+        if !(matches!(c, ',' | '.' | '\'') || is_group_space(c)) {
+            break;
+        }
+        let next = end + c.len_utf8();
+        if next >= bytes.len() || !bytes[next].is_ascii_digit() {
+            break;
+        }
+        let len = digits_at(bytes, next);
+        if is_group_space(c) || c == '\'' {
+            // A space only groups thousands: "1 000", never "en 2019 300 personnes".
+            let thousands_so_far = groups[0].1 - groups[0].0 <= 3
+                && seps.iter().all(|s| *s == 'S')
+                && groups[1..].iter().all(|(a, b)| b - a == 3);
+            if len != 3 || !thousands_so_far {
+                break;
+            }
+            sep_buf[n - 1] = 'S';
+        } else {
+            sep_buf[n - 1] = c;
+        }
+        group_buf[n] = (next, next + len);
+        n += 1;
+        end = next + len;
+    }
+    let (groups, seps) = (&group_buf[..n], &sep_buf[..n - 1]);
+
+    let readings = interpret(text, groups, seps, lang);
+    match readings {
+        Some((value, alternative)) => {
+            let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty());
+            push(
+                text,
+                out,
+                Span::new(start, stop),
+                value,
+                alternative,
+                ordinal,
+            );
+            stop
+        }
+        None => {
+            // Not one number ("1.2.3", "15.05.2025"): each group stands alone.
+            for &(a, b) in groups {
+                let value = Value::Decimal(canonical(&text[a..b], ""));
+                push(text, out, Span::new(a, b), value, None, false);
+            }
+            end
+        }
+    }
+}
+
+fn push(
+    text: &str,
+    out: &mut Vec<Number>,
+    span: Span,
+    value: Value,
+    alternative: Option<Value>,
+    ordinal: bool,
+) {
+    let alternative = alternative.filter(|a| *a != value);
+    out.push(Number {
+        span,
+        text: span.slice(text).to_string(),
+        value,
+        alternative,
+        ordinal,
+    });
+}
+
+/// Readings of digit groups joined by separators (`S` stands for a space), or `None` when
+/// they do not form one number.
+fn interpret(
+    text: &str,
+    groups: &[(usize, usize)],
+    seps: &[char],
+    lang: &Lang,
+) -> Option<(Value, Option<Value>)> {
+    let digits = |k: usize| &text[groups[k].0..groups[k].1];
+    let joined = |range: std::ops::Range<usize>| -> String { range.map(digits).collect() };
+    let thousands_shape = |upto: usize| {
+        groups[0].1 - groups[0].0 <= 3 && groups[1..upto].iter().all(|(a, b)| b - a == 3)
+    };
+    let n = groups.len();
+    if n == 1 {
+        return Some((Value::Decimal(canonical(digits(0), "")), None));
+    }
+    let last = seps[n - 2];
+    let before = &seps[..n - 2];
+    let uniform = seps.iter().all(|s| *s == seps[0]);
+
+    if uniform && seps[0] == 'S' {
+        return Some((Value::Decimal(canonical(&joined(0..n), "")), None));
+    }
+    if n == 2 {
+        let decimal = Value::Decimal(canonical(digits(0), digits(1)));
+        if !thousands_shape(2) {
+            return Some((decimal, None));
+        }
+        // "1,000" or "1.000": which one is the decimal mark depends on the locale.
+        let thousand = Value::Decimal(canonical(&joined(0..2), ""));
+        let comma_is_decimal = *lang == Lang::Fr;
+        let decimal_first = (last == ',') == comma_is_decimal;
+        return Some(if decimal_first {
+            (decimal, Some(thousand))
+        } else {
+            (thousand, Some(decimal))
+        });
+    }
+    if uniform {
+        // "1,000,000", "1.000.000", or not one number ("1.2.3").
+        return thousands_shape(n).then(|| (Value::Decimal(canonical(&joined(0..n), "")), None));
+    }
+    // A decimal mark after groups of thousands: "1 000,5", "1,000.25", "1.000,5".
+    let grouped = before.iter().all(|s| *s == before[0]) && before[0] != last && last != 'S';
+    (grouped && thousands_shape(n - 1)).then(|| {
+        (
+            Value::Decimal(canonical(&joined(0..n - 1), digits(n - 1))),
+            None,
+        )
+    })
+}
+
+/// A canonical decimal from integer and fraction digits.
+fn canonical(int: &str, frac: &str) -> String {
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let mut s = String::with_capacity(int.len() + frac.len() + 2);
+    s.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(frac);
+    }
+    s
+}
+
+/// A time of day starting with the digits `start..end`: `14:30`, `14 h 30`, `14h`, `14
+/// heures`, `2:30 p.m.`, `2 pm`. Returns minutes after midnight, where the time ends, and the
+/// plain-number reading when the form may also be a duration (`24 h`, `3 heures`).
+fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Value>)> {
+    let bytes = text.as_bytes();
+    if end - start > 2 {
+        return None;
+    }
+    let hour: u16 = text[start..end].parse().ok()?;
+    let mut minute = None;
+    let mut pos = end;
+    // "14:30"
+    if bytes.get(pos) == Some(&b':') && digits_at(bytes, pos + 1) == 2 {
+        minute = Some(text[pos + 1..pos + 3].parse::<u16>().ok()?);
+        pos += 3;
+    }
+    if let Some((stop, pm)) = meridiem(text, pos) {
+        if !(1..=12).contains(&hour) || minute.is_some_and(|m| m >= 60) {
+            return None;
+        }
+        let hour = match (hour, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+        return Some((hour * 60 + minute.unwrap_or(0), stop, None));
+    }
+    if let Some(m) = minute {
+        return (hour <= 24 && m < 60).then_some((hour * 60 + m, pos, None));
+    }
+    if hour > 24 {
+        return None;
+    }
+    // French "14 h 30", "14h30", "14 h", "14 heures".
+    let mut p = end;
+    if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
+        p += c.len_utf8();
+    }
+    if bytes.get(p) != Some(&b'h') {
+        return None;
+    }
+    let after_h = p + 1;
+    let rest = &text[after_h..];
+    let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
+    let plain = Some(Value::Decimal(canonical(&text[start..end], "")));
+    if digits_at(bytes, after_h) == 2 {
+        let m: u16 = rest[..2].parse().ok()?;
+        return (m < 60 && word_ends(&rest[2..])).then_some((hour * 60 + m, after_h + 2, None));
+    }
+    if let Some(c) = rest.chars().next().filter(|c| is_group_space(*c)) {
+        let q = after_h + c.len_utf8();
+        if digits_at(bytes, q) == 2 && word_ends(&text[q + 2..]) {
+            let m: u16 = text[q..q + 2].parse().ok()?;
+            if m < 60 {
+                return Some((hour * 60 + m, q + 2, None));
+            }
+        }
+    }
+    if word_ends(rest) {
+        return Some((hour * 60, after_h, plain));
+    }
+    for word in ["eures", "eure"] {
+        if let Some(tail) = rest.strip_prefix(word) {
+            if word_ends(tail) {
+                return Some((hour * 60, after_h + word.len(), plain));
+            }
+        }
+    }
+    None
+}
+
+/// An English a.m./p.m. marker at `pos`, after an optional space: where it ends and whether
+/// it is p.m.
+fn meridiem(text: &str, pos: usize) -> Option<(usize, bool)> {
+    let mut p = pos;
+    if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
+        p += c.len_utf8();
+    }
+    let rest = &text[p..];
+    for form in ["a.m.", "p.m.", "a.m", "p.m", "am", "pm"] {
+        let Some(head) = rest.get(..form.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(form) {
+            continue;
+        }
+        let tail = &rest[form.len()..];
+        if tail.chars().next().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let pm = head.as_bytes()[0].eq_ignore_ascii_case(&b'p');
+        return Some((p + form.len(), pm));
+    }
+    None
+}
+
+/// Ordinal suffixes, French and English, lower case.
+const ORDINAL_SUFFIXES: &[&str] = &[
+    "er", "re", "ère", "ere", "e", "ème", "eme", "es", "ers", "res", "ères", "èmes", "emes", "nd",
+    "nde", "nds", "ndes", "d", "de", "st", "rd", "th", "ᵉ", "ᵉʳ", "ʳᵉ", "ᵈ", "ᵉˢ",
+];
+
+/// An ordinal suffix glued to an integer at `pos` (`1er`, `50e`, `2nd`, `4th`, `XIXᵉ`).
+fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
+    if !integer {
+        return (pos, false);
+    }
+    let rest = &text[pos..];
+    let len: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .map(char::len_utf8)
+        .sum();
+    if len == 0
+        || rest[len..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    {
+        return (pos, false);
+    }
+    let suffix = rest[..len].to_lowercase();
+    if ORDINAL_SUFFIXES.contains(&suffix.as_str()) {
+        (pos + len, true)
+    } else {
+        (pos, false)
+    }
+}
+
+const WORDS_EN: &[(&str, u32)] = &[
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("thousand", 1000),
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+];
+
+const WORDS_FR: &[(&str, u32)] = &[
+    ("zéro", 0),
+    ("un", 1),
+    ("une", 1),
+    ("deux", 2),
+    ("trois", 3),
+    ("quatre", 4),
+    ("cinq", 5),
+    ("six", 6),
+    ("sept", 7),
+    ("huit", 8),
+    ("neuf", 9),
+    ("dix", 10),
+    ("onze", 11),
+    ("douze", 12),
+    ("treize", 13),
+    ("quatorze", 14),
+    ("quinze", 15),
+    ("seize", 16),
+    ("vingt", 20),
+    ("trente", 30),
+    ("quarante", 40),
+    ("cinquante", 50),
+    ("soixante", 60),
+    ("cent", 100),
+    ("mille", 1000),
+    ("premier", 1),
+    ("première", 1),
+    ("deuxième", 2),
+    ("second", 2),
+    ("seconde", 2),
+    ("troisième", 3),
+    ("quatrième", 4),
+    ("cinquième", 5),
+    ("dixième", 10),
+];
+
+/// Small numbers spelled out in letters (`four`, `quatre`, `twenty`, `fifth`), each as a
+/// [`Number`] with a decimal value. Only French and English are known; other languages give
+/// nothing.
+pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
+    let table = match lang {
+        Lang::Fr => WORDS_FR,
+        Lang::En => WORDS_EN,
+        Lang::Other(_) => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut lower = String::new();
+    for (start, word) in words_of(text) {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if let Some((_, n)) = table.iter().find(|(w, _)| *w == lower) {
+            out.push(Number {
+                span: Span::new(start, start + word.len()),
+                text: word.to_string(),
+                value: Value::Decimal(n.to_string()),
+                alternative: None,
+                ordinal: false,
+            });
+        }
+    }
+    out
+}
+
+fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str, lang: Lang) -> Vec<String> {
+        extract(text, &lang)
+            .iter()
+            .map(|n| match &n.alternative {
+                Some(a) => format!("{}|{}", n.value, a),
+                None => n.value.to_string(),
+            })
+            .collect()
+    }
+
+    fn same(fr: &str, en: &str) -> bool {
+        let a = extract(fr, &Lang::Fr);
+        let b = extract(en, &Lang::En);
+        assert_eq!(a.len(), 1, "{fr}: {a:?}");
+        assert_eq!(b.len(), 1, "{en}: {b:?}");
+        a[0].matches(&b[0])
+    }
+
+    #[test]
+    fn equal_values_across_locales() {
+        let table = [
+            ("3,5", "3.5"),
+            ("1 000", "1,000"),
+            ("1\u{a0}000", "1,000"),
+            ("1\u{202f}000", "1,000"),
+            ("1.000", "1,000"),
+            ("2 500 000", "2,500,000"),
+            ("1 000,50", "1,000.5"),
+            ("14 h 30", "14:30"),
+            ("14h30", "2:30 p.m."),
+            ("14 h", "2 pm"),
+            ("14\u{a0}h\u{a0}30", "2:30 PM"),
+            ("à 14 heures", "14 hours"),
+            ("0 h 15", "12:15 a.m."),
+            ("50e", "50th"),
+            ("50ᵉ", "50th"),
+            ("1er", "1st"),
+            ("1re", "1st"),
+            ("2nd", "2nd"),
+            ("4,20 €", "€4.20"),
+            ("50anniversaire", "50th"),
+            ("05", "5"),
+            ("10 %", "10%"),
+        ];
+        for (fr, en) in table {
+            assert!(same(fr, en), "{fr} should equal {en}");
+        }
+    }
+
+    #[test]
+    fn different_values_stay_different() {
+        let table = [
+            ("3,5", "35"),
+            ("1 000", "100"),
+            ("14 h 30", "2:30 a.m."),
+            ("50e", "15th"),
+            ("4,20 €", "€4.02"),
+            ("1 000", "1.001"),
+        ];
+        for (fr, en) in table {
+            assert!(!same(fr, en), "{fr} should differ from {en}");
+        }
+    }
+
+    #[test]
+    fn separators_that_do_not_group_thousands() {
+        assert_eq!(values("en 2019 300 personnes", Lang::Fr), ["2019", "300"]);
+        assert_eq!(values("1.2.3", Lang::En), ["1", "2", "3"]);
+        assert_eq!(values("le 15.05.2025", Lang::Fr), ["15", "5", "2025"]);
+        assert_eq!(values("2025-05", Lang::Fr), ["2025", "5"]);
+        assert_eq!(values("Il a 4 ans.", Lang::Fr), ["4"]);
+        assert_eq!(values("+972 Magazine", Lang::En), ["972"]);
+        assert_eq!(values("1 00", Lang::Fr), ["1", "0"]);
+        assert_eq!(values("fin 4. Puis", Lang::Fr), ["4"]);
+        assert_eq!(values("3:2", Lang::En), ["3", "2"]);
+    }
+
+    #[test]
+    fn ambiguous_separators_carry_both_readings() {
+        assert_eq!(values("1,000", Lang::En), ["1000|1"]);
+        assert_eq!(values("1,000", Lang::Fr), ["1|1000"]);
+        assert_eq!(values("1.000", Lang::Fr), ["1000|1"]);
+        assert_eq!(values("3.25", Lang::Fr), ["3.25"]);
+        assert_eq!(values("14 h", Lang::Fr), ["14:00|14"]);
+    }
+
+    #[test]
+    fn spans_and_texts_point_into_the_original() {
+        let text = "Été : 4,20 € à 14\u{a0}h\u{a0}30, le 1er mai, 1\u{202f}000 fois.";
+        let numbers = extract(text, &Lang::Fr);
+        let written: Vec<&str> = numbers.iter().map(|n| n.span.slice(text)).collect();
+        assert_eq!(
+            written,
+            ["4,20", "14\u{a0}h\u{a0}30", "1er", "1\u{202f}000"]
+        );
+        assert!(numbers.iter().all(|n| n.text == n.span.slice(text)));
+        assert!(numbers[2].ordinal);
+    }
+
+    #[test]
+    fn words_inside_words_are_not_ordinals_or_times() {
+        assert_eq!(values("4 habitants", Lang::Fr), ["4"]);
+        assert_eq!(extract("4 habitants", &Lang::Fr)[0].span, Span::new(0, 1));
+        assert_eq!(values("A320neo", Lang::En), ["320"]);
+        assert_eq!(values("3 pmol", Lang::En), ["3"]);
+        assert!(!extract("3rdparty", &Lang::En)[0].ordinal);
+    }
+
+    #[test]
+    fn spelled_out_numbers() {
+        let found: Vec<String> = words("Four years, twenty-one people; the first.", &Lang::En)
+            .iter()
+            .map(|n| n.value.to_string())
+            .collect();
+        assert_eq!(found, ["4", "20", "1", "1"]);
+        assert_eq!(
+            words("sept mois", &Lang::Fr)[0].value,
+            Value::Decimal("7".into())
+        );
+        assert!(words("seven", &Lang::Other("de".into())).is_empty());
+    }
+}
