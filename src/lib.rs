@@ -9,6 +9,12 @@
 //!
 //! * [`text`]: spans, languages, segments, input decoding and line/column lookup.
 //! * [`segment`]: sentence segmentation for French, English and other languages.
+//! * [`translate`]: translation backends (DeepL, LibreTranslate, OpenAI-compatible servers, an
+//!   external program, an offline translation memory) and the engine that batches, retries and
+//!   caches their requests.
+//! * [`glossary`]: glossaries (TSV, CSV, TBX) and inflection-aware term matching;
+//!   [`numbers`]: numbers in digits, compared across French and English conventions.
+//! * [`check`]: terminology, names, numbers, untranslated and consistency checks of a bitext.
 //! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically.
 //! * [`cli`]: the `passerelle` command; the only place that prints or picks exit codes.
 //!
@@ -25,11 +31,15 @@
 //! ```
 
 pub mod align;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod files;
 pub mod formats;
+pub mod glossary;
+pub mod numbers;
 pub mod segment;
 pub mod text;
+pub mod translate;
 
 pub use error::{Error, Result};

@@ -199,6 +199,35 @@ impl LineIndex {
     }
 }
 
+/// Writes a sentence for one-per-line output: every run of whitespace that holds a line break
+/// becomes one space; other whitespace (no-break spaces, double spaces) is kept as it is.
+pub fn one_line(sentence: &str) -> std::borrow::Cow<'_, str> {
+    if !sentence.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
+        return std::borrow::Cow::Borrowed(sentence);
+    }
+    let mut out = String::with_capacity(sentence.len());
+    let mut pending: Option<(usize, bool)> = None; // (start of whitespace run, has a line break)
+    for (i, c) in sentence.char_indices() {
+        if c.is_whitespace() {
+            let brk = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}');
+            match &mut pending {
+                Some((_, has)) => *has |= brk,
+                None => pending = Some((i, brk)),
+            }
+            continue;
+        }
+        if let Some((ws_start, has_break)) = pending.take() {
+            if has_break {
+                out.push(' ');
+            } else {
+                out.push_str(&sentence[ws_start..i]);
+            }
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,7 +59,10 @@ impl Alignment {
         let (mut i, mut j) = (0u32, 0u32);
         for (k, b) in self.beads.iter().enumerate() {
             if b.src.start != i || b.tgt.start != j {
-                return Err(format!("bead {k} starts at [{}]:[{}], expected [{i}]:[{j}]", b.src.start, b.tgt.start));
+                return Err(format!(
+                    "bead {k} starts at [{}]:[{}], expected [{i}]:[{j}]",
+                    b.src.start, b.tgt.start
+                ));
             }
             if b.src.is_empty() && b.tgt.is_empty() {
                 return Err(format!("bead {k} is empty on both sides"));
@@ -71,7 +74,9 @@ impl Alignment {
             j = b.tgt.end;
         }
         if i as usize != n_src || j as usize != n_tgt {
-            return Err(format!("beads cover {i} source and {j} target sentences, expected {n_src} and {n_tgt}"));
+            return Err(format!(
+                "beads cover {i} source and {j} target sentences, expected {n_src} and {n_tgt}"
+            ));
         }
         Ok(())
     }

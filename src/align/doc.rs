@@ -1,8 +1,7 @@
 //! An aligned document: the sentences of both sides and the beads that pair them, as the
 //! writers in `formats` and the checker see it.
 
-use crate::segment::one_line;
-use crate::text::{Bitext, Lang, Pair};
+use crate::text::{one_line, Bitext, Lang, Pair};
 
 use super::{Alignment, Bead};
 
@@ -20,7 +19,10 @@ impl AlignedDoc<'_> {
     /// The source and target text of a bead: its sentences joined by a space, with line
     /// breaks inside sentences turned into spaces.
     pub fn bead_text(&self, bead: &Bead) -> (String, String) {
-        (join(&self.src, bead.src.clone()), join(&self.tgt, bead.tgt.clone()))
+        (
+            join(&self.src, bead.src.clone()),
+            join(&self.tgt, bead.tgt.clone()),
+        )
     }
 
     /// The document as pairs of text, one per bead, for checking and export.
@@ -31,10 +33,19 @@ impl AlignedDoc<'_> {
             .iter()
             .map(|bead| {
                 let (src, tgt) = self.bead_text(bead);
-                Pair { src, tgt, low_confidence: self.alignment.needs_review(bead), ..Pair::default() }
+                Pair {
+                    src,
+                    tgt,
+                    low_confidence: self.alignment.needs_review(bead),
+                    ..Pair::default()
+                }
             })
             .collect();
-        Bitext { src_lang: self.src_lang.clone(), tgt_lang: self.tgt_lang.clone(), pairs }
+        Bitext {
+            src_lang: self.src_lang.clone(),
+            tgt_lang: self.tgt_lang.clone(),
+            pairs,
+        }
     }
 }
 

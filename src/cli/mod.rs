@@ -6,8 +6,12 @@
 //! bad input, or a backend that failed after its retries. A closed pipe (`| head`) is not an
 //! error.
 
+mod align;
+mod check;
+mod eval;
 mod output;
 mod segment;
+mod translate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,6 +22,8 @@ use crate::Error;
 
 /// Exit status for a clean run.
 pub const EXIT_OK: u8 = 0;
+/// Exit status for findings at or above the failure threshold.
+pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status for bad usage, bad input, or a failed backend.
 pub const EXIT_ERROR: u8 = 2;
 
@@ -55,6 +61,25 @@ enum Command {
     #[command(long_about = segment::LONG_ABOUT)]
     Segment(segment::SegmentArgs),
 
+    /// Translate a text with a translation memory, DeepL, LibreTranslate, an OpenAI-compatible
+    /// server or an external program.
+    #[command(long_about = translate::LONG_ABOUT)]
+    Translate(translate::TranslateArgs),
+
+    /// Align the sentences of a text with those of its translation (TSV, JSONL, beads, TMX,
+    /// Moses).
+    #[command(long_about = align::LONG_ABOUT)]
+    Align(align::AlignArgs),
+
+    /// Check a translation against a glossary: terms, names, numbers, untranslated segments;
+    /// reports for people or CI (JSON, SARIF, JUnit, GitHub annotations).
+    #[command(long_about = check::LONG_ABOUT)]
+    Check(check::CheckArgs),
+
+    /// Measure quality against hand-made references (`eval align`: P/R/F1 of alignments).
+    #[command(long_about = eval::LONG_ABOUT, subcommand)]
+    Eval(eval::EvalCommand),
+
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(long_about = "Print a shell completion script on standard output.\n\n\
         Examples:\n  passerelle completions bash > ~/.local/share/bash-completion/completions/passerelle\n  \
@@ -77,6 +102,8 @@ pub(crate) enum Verbosity {
 /// What a command wants the process to do when it has finished.
 pub(crate) enum Outcome {
     Ok,
+    /// Findings at or above the failure threshold: exit status 1.
+    Findings,
 }
 
 /// A command failure: a library error, or the reader of standard output went away.
@@ -87,6 +114,9 @@ pub(crate) enum Failure {
     /// Standard output was closed by the reader: stop quietly.
     #[error("broken pipe")]
     BrokenPipe,
+    /// A failure already put in words (bad usage, a backend's error with advice).
+    #[error("{0}")]
+    Message(String),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -105,10 +135,15 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Segment(args) => segment::run(args, verbosity),
+        Command::Check(args) => check::run(args, verbosity),
+        Command::Align(args) => align::run(args, verbosity),
+        Command::Eval(command) => eval::run(command, verbosity),
+        Command::Translate(args) => translate::run(args, verbosity),
         Command::Completions { shell } => completions(shell),
     };
     match result {
         Ok(Outcome::Ok) | Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
+        Ok(Outcome::Findings) => ExitCode::from(EXIT_FINDINGS),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "passerelle: error: {e}");
             ExitCode::from(EXIT_ERROR)

@@ -3,8 +3,11 @@
 //! aligns or checks; nothing here prints.
 
 pub mod beads;
+pub mod findings;
 pub mod jsonl;
+pub mod junit;
 pub mod moses;
+pub mod sarif;
 pub mod tmx;
 pub mod tsv;
 
@@ -26,12 +29,21 @@ impl BitextFormat {
     /// Picks the format from the file name, or from the first non-blank character when the
     /// extension says nothing (`<` TMX, `{` JSON lines, anything else TSV).
     pub fn detect(path: &Path, text: &str) -> BitextFormat {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match ext.as_str() {
             "tmx" => BitextFormat::Tmx,
             "jsonl" | "ndjson" | "json" => BitextFormat::Jsonl,
             "tsv" | "tab" => BitextFormat::Tsv,
-            _ => match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
+            _ => match text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .chars()
+                .next()
+            {
                 Some('<') => BitextFormat::Tmx,
                 Some('{') => BitextFormat::Jsonl,
                 _ => BitextFormat::Tsv,

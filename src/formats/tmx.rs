@@ -35,7 +35,7 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
         out.push_str("    <tu>\n");
         out.push_str(&format!(
             "      <prop type=\"x-passerelle-bead\">{}</prop>\n      <prop type=\"x-passerelle-score\">{:.3}</prop>\n",
-            escape(&format!("{}:{}", indices(&bead.src), indices(&bead.tgt))),
+            escape(format!("{}:{}", indices(&bead.src), indices(&bead.tgt))),
             bead.score
         ));
         if doc.alignment.needs_review(bead) {
@@ -92,11 +92,8 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
         let at = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
         match event {
-            Event::Start(e) if skip_depth > 0 => {
-                if is_native_code(e.local_name().as_ref()) {
-                    skip_depth += 1;
-                }
-            }
+            Event::Start(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => skip_depth += 1,
+            Event::Start(_) if skip_depth > 0 => {}
             Event::Start(e) => match e.local_name().as_ref() {
                 b"tmx" => saw_tmx = true,
                 b"tu" => unit = Some(Unit::default()),
@@ -108,11 +105,8 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 name if seg.is_some() && is_native_code(name) => skip_depth = 1,
                 _ => {}
             },
-            Event::End(e) if skip_depth > 0 => {
-                if is_native_code(e.local_name().as_ref()) {
-                    skip_depth -= 1;
-                }
-            }
+            Event::End(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => skip_depth -= 1,
+            Event::End(_) if skip_depth > 0 => {}
             Event::End(e) => match e.local_name().as_ref() {
                 b"tu" => {
                     if let Some(u) = unit.take() {

@@ -17,6 +17,8 @@
 mod rules;
 
 pub use rules::AbbrevKind;
+
+pub use crate::text::one_line;
 use rules::LangRules;
 
 use crate::text::{Lang, Segment, Span};
@@ -68,6 +70,37 @@ impl Segmenter {
     }
 }
 
+/// Segments of text that is already split, one per line (the input hunalign, Bleualign and
+/// Vecalign take): each non-blank line is a segment, trimmed; blank lines separate paragraphs.
+pub fn lines(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut paragraph = 0u32;
+    let mut in_paragraph = false;
+    let mut pos = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        match first_content(text, start, pos) {
+            Some(first) => {
+                let end = trim_end(text, first, pos);
+                out.push(Segment {
+                    id: out.len() as u32,
+                    paragraph,
+                    span: Span::new(first, end),
+                });
+                in_paragraph = true;
+            }
+            None => {
+                if in_paragraph {
+                    paragraph += 1;
+                    in_paragraph = false;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The paragraphs of `text`: maximal runs of non-blank lines, trimmed of surrounding
 /// whitespace. A line holding only whitespace (no-break spaces included) is blank.
 pub fn paragraphs(text: &str) -> impl Iterator<Item = Span> + '_ {
@@ -106,7 +139,7 @@ fn first_content(text: &str, from: usize, to: usize) -> Option<usize> {
     let mut i = from;
     while i < to {
         let b = bytes[i];
-        if b == b' ' || b == b'\t' || b == b'\r' || b == b'\x0b' || b == b'\x0c' {
+        if b == b' ' || b == b'\t' || b == b'\r' || b == b'\n' || b == b'\x0b' || b == b'\x0c' {
             i += 1;
             continue;
         }
@@ -131,35 +164,6 @@ fn trim_end(text: &str, from: usize, to: usize) -> usize {
 
 fn is_space_or_bom(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
-}
-
-/// Writes a sentence for one-per-line output: every run of whitespace that holds a line break
-/// becomes one space; other whitespace (no-break spaces, double spaces) is kept as it is.
-pub fn one_line(sentence: &str) -> std::borrow::Cow<'_, str> {
-    if !sentence.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
-        return std::borrow::Cow::Borrowed(sentence);
-    }
-    let mut out = String::with_capacity(sentence.len());
-    let mut pending: Option<(usize, bool)> = None; // (start of whitespace run, has a line break)
-    for (i, c) in sentence.char_indices() {
-        if c.is_whitespace() {
-            let brk = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}');
-            match &mut pending {
-                Some((_, has)) => *has |= brk,
-                None => pending = Some((i, brk)),
-            }
-            continue;
-        }
-        if let Some((ws_start, has_break)) = pending.take() {
-            if has_break {
-                out.push(' ');
-            } else {
-                out.push_str(&sentence[ws_start..i]);
-            }
-        }
-        out.push(c);
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Bytes that can start something the scanner must look at.
@@ -538,7 +542,7 @@ impl<'a> Scan<'a> {
         // "compounds. . . . The": the period closes the sentence, the spaced ellipsis opens
         // the next one (the MLA convention for an omission at the start of a sentence).
         let attached = self.char_before(i).is_some_and(|c| !c.is_whitespace());
-        if t.spaced_dots && t.dots >= 4 && attached && self.starts_sentence(next, nc) {
+        if self.b[i] == b'.' && t.spaced_dots && t.dots >= 4 && attached && self.starts_sentence(next, nc) {
             let after_period = i + 1;
             let ellipsis_start = self.skip_hspace(after_period);
             self.cut(after_period, ellipsis_start, emit);

@@ -634,6 +634,19 @@ fn spans_count_bytes_of_non_ascii_input() {
 }
 
 #[test]
+fn presegmented_lines_are_segments_and_blank_lines_paragraphs() {
+    let text = "\u{feff}un\r\n  deux  \n\n\ntrois\n";
+    let segs = lines(text);
+    let got: Vec<(u32, &str)> = segs
+        .iter()
+        .map(|s| (s.paragraph, s.span.slice(text)))
+        .collect();
+    assert_eq!(got, [(0, "un"), (0, "deux"), (1, "trois")]);
+    assert!(lines("").is_empty());
+    assert!(lines("\n \n").is_empty());
+}
+
+#[test]
 fn one_line_replaces_line_breaks_only() {
     assert_eq!(one_line("a cold \nnight"), "a cold night");
     assert_eq!(one_line("deux\r\nlignes"), "deux lignes");

@@ -1,0 +1,225 @@
+//! `passerelle align`: sentence alignment of a text and its translation, written as TSV,
+//! JSON lines, a bead list, TMX or a Moses file pair.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::output::Output;
+use super::{Failure, Outcome, Verbosity};
+use crate::align::{self, AlignedDoc, Evidence, Side};
+use crate::error::Error;
+use crate::files;
+use crate::formats;
+use crate::segment::{self, Segmenter};
+use crate::text::{Lang, Segment};
+
+pub(crate) const LONG_ABOUT: &str = "\
+Align the sentences of a text with those of its translation, as beads (1-1, 2-1, 1-2, 2-2, \
+1-3, 3-1, and 1-0/0-1 for sentences with no counterpart).
+
+The cost of a bead combines sentence lengths (Gale-Church, with the length ratio and \
+variance measured on the two documents), evidence that needs no translation (numbers, names \
+and cognates, question and exclamation marks, quotes, glossary pairs) and, with \
+--translation, how much of a translation of the source the target shares. Paragraph breaks \
+present on both sides are soft anchors. Long documents are aligned coarse-to-fine in a band, \
+so time and memory grow linearly (100 000 sentences a side is fine).
+
+Every bead gets a confidence in [0, 1]; beads below --review-below are flagged `review` in \
+TSV/JSONL/TMX output.
+
+Without --presegmented, both files are split with `passerelle segment` rules for their \
+languages. With it, each non-blank line is one sentence and blank lines separate paragraphs \
+(the input hunalign, Bleualign and Vecalign take). Any language code is accepted; features \
+that need a language fall back to language-independent ones.
+
+Formats:
+  tsv    source<TAB>target<TAB>type<TAB>score<TAB>review flag, one bead per line
+  jsonl  {\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}
+  beads  [i,...]:[j,...]:score, 0-based indices (Vecalign's format, read by `eval align`)
+  tmx    TMX 1.4b, one <tu> per bead with text on both sides
+  moses  two files, --out PREFIX writes PREFIX.<src-lang> and PREFIX.<tgt-lang>
+
+Examples:
+  passerelle align corpora/microsoft-build/article.fr.txt corpora/microsoft-build/article.en.txt
+  passerelle align --presegmented --src-lang de --tgt-lang fr --translation mt.fr doc.de doc.fr --format beads
+  passerelle align a.fr b.en --format moses --out corpus/train";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AlignFormat {
+    Tsv,
+    Jsonl,
+    Beads,
+    Tmx,
+    Moses,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AlignArgs {
+    /// The source text (UTF-8).
+    #[arg(value_name = "SRC")]
+    src: PathBuf,
+
+    /// Its translation (UTF-8).
+    #[arg(value_name = "TGT")]
+    tgt: PathBuf,
+
+    /// Language of the source text.
+    #[arg(long, default_value = "fr", value_name = "LANG")]
+    src_lang: Lang,
+
+    /// Language of the target text.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    tgt_lang: Lang,
+
+    /// Both files are already split: one sentence per line, blank lines between paragraphs.
+    #[arg(long)]
+    presegmented: bool,
+
+    /// A translation of SRC into the target language, one line per source sentence (as
+    /// Bleualign's -t); blank lines are ignored.
+    #[arg(long, value_name = "FILE")]
+    translation: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = AlignFormat::Tsv)]
+    format: AlignFormat,
+
+    /// Write to this file (atomically) instead of standard output; for `moses`, the prefix
+    /// of the two files.
+    #[arg(short, long, value_name = "PATH")]
+    out: Option<PathBuf>,
+
+    /// Flag beads whose confidence is below this for review.
+    #[arg(long, default_value_t = 0.5, value_name = "SCORE")]
+    review_below: f32,
+}
+
+/// Reads a file and splits it into sentences (or takes its lines as sentences).
+pub(crate) fn read_sentences(
+    path: &Path,
+    lang: &Lang,
+    presegmented: bool,
+) -> Result<(String, Vec<Segment>), Failure> {
+    let text = files::read_text(path)?;
+    let segments = if presegmented {
+        segment::lines(&text)
+    } else {
+        Segmenter::new(lang.clone()).segment(&text)
+    };
+    Ok((text, segments))
+}
+
+pub(crate) fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
+    Side {
+        sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
+        paragraphs: segments.iter().map(|s| s.paragraph).collect(),
+    }
+}
+
+pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    if !(0.0..=1.0).contains(&args.review_below) {
+        return Err(Error::Input(format!(
+            "--review-below must be between 0 and 1, not {}",
+            args.review_below
+        ))
+        .into());
+    }
+    if args.format == AlignFormat::Moses && args.out.is_none() {
+        return Err(Error::Input(
+            "--format moses writes two files: give their prefix with --out PREFIX".into(),
+        )
+        .into());
+    }
+    let (src_text, src_segments) = read_sentences(&args.src, &args.src_lang, args.presegmented)?;
+    let (tgt_text, tgt_segments) = read_sentences(&args.tgt, &args.tgt_lang, args.presegmented)?;
+    let translation = match &args.translation {
+        Some(path) => {
+            let text = files::read_text(path)?;
+            let lines: Vec<String> = segment::lines(&text)
+                .iter()
+                .map(|s| s.span.slice(&text).to_string())
+                .collect();
+            if lines.len() != src_segments.len() {
+                return Err(Error::Input(format!(
+                    "{}: the translation has {} lines but {} has {} sentences",
+                    crate::error::show_path(path),
+                    lines.len(),
+                    crate::error::show_path(&args.src),
+                    src_segments.len()
+                ))
+                .into());
+            }
+            Some(lines)
+        }
+        None => None,
+    };
+    let src = side(&src_text, &src_segments);
+    let tgt = side(&tgt_text, &tgt_segments);
+    let evidence = Evidence {
+        translation: translation.as_deref(),
+        glossary: &[],
+    };
+    let options = align::Options {
+        review_below: args.review_below,
+    };
+    let alignment =
+        align::align(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
+    let flagged = alignment
+        .beads
+        .iter()
+        .filter(|b| alignment.needs_review(b))
+        .count();
+    let beads = alignment.beads.len();
+    let doc = AlignedDoc {
+        src_lang: args.src_lang.clone(),
+        tgt_lang: args.tgt_lang.clone(),
+        src: src.sentences,
+        tgt: tgt.sentences,
+        alignment,
+    };
+    match args.format {
+        AlignFormat::Moses => {
+            let prefix = args.out.as_ref().expect("checked above");
+            let (src_bytes, tgt_bytes) = formats::moses::write(&doc);
+            for (bytes, lang) in [(src_bytes, &args.src_lang), (tgt_bytes, &args.tgt_lang)] {
+                let mut name = prefix.clone().into_os_string();
+                name.push(format!(".{}", lang.code()));
+                files::write_atomic(Path::new(&name), &bytes)?;
+            }
+        }
+        format => {
+            let bytes = match format {
+                AlignFormat::Tsv => formats::tsv::write(&doc),
+                AlignFormat::Jsonl => formats::jsonl::write(&doc),
+                AlignFormat::Beads => formats::beads::write(&doc.alignment),
+                AlignFormat::Tmx => formats::tmx::write(&doc),
+                AlignFormat::Moses => unreachable!("handled above"),
+            };
+            let mut out = Output::to(args.out.clone());
+            out.write_all(&bytes)?;
+            out.finish()?;
+        }
+    }
+    if verbosity >= Verbosity::Normal {
+        let mut kinds = std::collections::BTreeMap::new();
+        for b in &doc.alignment.beads {
+            *kinds.entry(b.kind()).or_insert(0usize) += 1;
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        if verbosity >= Verbosity::Verbose || args.out.is_some() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "passerelle: {} + {} sentences, {beads} beads ({}), {flagged} flagged for review, {:.2} s",
+                doc.src.len(),
+                doc.tgt.len(),
+                kinds.join(", "),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(Outcome::Ok)
+}
