@@ -7,7 +7,10 @@ use passerelle::segment::Segmenter;
 use passerelle::text::Lang;
 
 fn corpus(name: &str, target: usize) -> String {
-    let path = format!("{}/corpora/microsoft-build/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/corpora/microsoft-build/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let one = std::fs::read_to_string(&path).expect("bundled corpus");
     let mut text = String::with_capacity(target + one.len());
     while text.len() < target {
@@ -23,13 +26,17 @@ fn segment(c: &mut Criterion) {
         let text = corpus(file, 1 << 20);
         let segmenter = Segmenter::new(lang.clone());
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::new("article", lang.code()), &text, |b, text| {
-            b.iter(|| {
-                let mut n = 0usize;
-                segmenter.for_each(text, |_| n += 1);
-                n
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("article", lang.code()),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let mut n = 0usize;
+                    segmenter.for_each(text, |_| n += 1);
+                    n
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -15,6 +15,8 @@
 //! * [`glossary`]: glossaries (TSV, CSV, TBX) and inflection-aware term matching;
 //!   [`numbers`]: numbers in digits, compared across French and English conventions.
 //! * [`check`]: terminology, names, numbers, untranslated and consistency checks of a bitext.
+//! * [`review`]: the HTML review report, the terminal side-by-side view and alignment diffs.
+//! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage.
 //! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically.
 //! * [`cli`]: the `passerelle` command; the only place that prints or picks exit codes.
 //!
@@ -38,6 +40,8 @@ pub mod files;
 pub mod formats;
 pub mod glossary;
 pub mod numbers;
+pub mod pipeline;
+pub mod review;
 pub mod segment;
 pub mod text;
 pub mod translate;

@@ -10,9 +10,25 @@
 //!   every report format as a snapshot, SARIF against the official schema, exit codes for
 //!   `--fail-on` and bad input, and the baseline round trip.
 //! * `cli`: what every command shares: `--help`, `--version`, completions, usage errors.
+//! * `run`: the whole pipeline on the bundled corpus (outputs as reviewed snapshots), exit
+//!   codes, bad project files (file, line, key), unwritable outputs, atomic outputs, a
+//!   translation memory and paragraph translation, TMX and XLIFF read back identically, and
+//!   the example project files.
+//! * `review`: the terminal side-by-side view and the HTML report of alignment files.
+//! * `diff`: hand-made alignments with every kind of change, in every format; exit codes;
+//!   inputs that cannot be compared.
+//! * `report_browser`: the HTML report in headless Chromium through WebDriver (filter,
+//!   keyboard, screenshot to docs/report.png); skipped without chromium and chromedriver.
+//! * `newcomer`: README's two commands from a fresh copy of the repository.
 
+mod align;
 mod check;
 mod cli;
 mod common;
+mod diff;
+mod newcomer;
+mod report_browser;
+mod review;
+mod run;
 mod segment;
 mod translate;

@@ -4,7 +4,7 @@
 //! Lattice point `(i, j)` means "the first `i` source and `j` target sentences are aligned".
 //! A move `(a, b)` from `(i - a, j - b)` to `(i, j)` is a bead of `a` source and `b` target
 //! sentences. The band keeps, for each `i`, a window of `j`; cost and memory are linear in the
-//! band's area. Long documents are first aligned at coarser resolutions (blocks of 2, 4, 8...
+//! band's area. Long documents are first aligned at coarser resolutions (blocks of 4, 16, 64...
 //! sentences merged), and each finer pass searches only near the coarser path, widening the
 //! band wherever the path runs along its edge.
 
@@ -41,16 +41,23 @@ impl Band {
         *self.offsets.last().unwrap_or(&0)
     }
 
-    fn index(&self, i: usize, j: u32) -> Option<usize> {
+    pub fn index(&self, i: usize, j: u32) -> Option<usize> {
         let (lo, hi) = (*self.lo.get(i)?, self.hi[i]);
         (lo..=hi)
             .contains(&j)
             .then(|| self.offsets[i] + (j - lo) as usize)
     }
 
-    /// The band around a path (lattice points of a coarser alignment scaled up by 2), `width`
-    /// columns on each side, made monotone and connected so a path always exists.
-    pub fn around(path: &[(u32, u32)], scale: u32, width: u32, n_src: usize, n_tgt: usize) -> Band {
+    /// The band around a path (lattice points of a coarser alignment scaled up by `scale`),
+    /// `widths[row]` columns on each side of each row, made monotone and connected so a path
+    /// always exists.
+    pub fn around(
+        path: &[(u32, u32)],
+        scale: u32,
+        widths: &[u32],
+        n_src: usize,
+        n_tgt: usize,
+    ) -> Band {
         let n_tgt = n_tgt as u32;
         let mut lo = vec![u32::MAX; n_src + 1];
         let mut hi = vec![0u32; n_src + 1];
@@ -59,6 +66,7 @@ impl Band {
             let (i1, j1) = (w[1].0 * scale, w[1].1 * scale);
             for i in i0..=i1.min(n_src as u32) {
                 let row = i as usize;
+                let width = widths[row];
                 lo[row] = lo[row].min(j0.saturating_sub(width));
                 hi[row] = hi[row].max((j1 + width).min(n_tgt));
             }
@@ -82,13 +90,16 @@ impl Band {
         Band::new(lo, hi)
     }
 
-    /// Whether the path runs along an edge of the band (where the document's own edges do
-    /// not explain it), so that a wider band might hold a better path.
-    pub fn touches_edge(&self, path: &[(u32, u32)], n_tgt: usize) -> bool {
-        path.iter().any(|&(i, j)| {
-            let i = i as usize;
-            (j == self.lo[i] && j > 0) || (j == self.hi[i] && (j as usize) < n_tgt)
-        })
+    /// The rows where the path runs along an edge of the band (where the document's own
+    /// edges do not explain it): a wider band there might hold a better path.
+    pub fn edge_rows(&self, path: &[(u32, u32)], n_tgt: usize) -> Vec<usize> {
+        path.iter()
+            .filter(|&&(i, j)| {
+                let i = i as usize;
+                (j == self.lo[i] && j > 0) || (j == self.hi[i] && (j as usize) < n_tgt)
+            })
+            .map(|&(i, _)| i as usize)
+            .collect()
     }
 }
 
@@ -225,7 +236,7 @@ mod tests {
 
     #[test]
     fn band_around_a_coarse_path_is_connected_and_covers_the_corners() {
-        let band = Band::around(&[(0, 0), (1, 1), (2, 3), (3, 3)], 2, 1, 7, 6);
+        let band = Band::around(&[(0, 0), (1, 1), (2, 3), (3, 3)], 2, &[1; 8], 7, 6);
         assert_eq!(band.lo[0], 0);
         assert_eq!(band.hi[7], 6);
         for i in 0..7 {

@@ -17,8 +17,19 @@ pub(crate) struct Bag {
 }
 
 impl Bag {
+    /// A bag of keys; a key given several times is kept once with the weights summed, which
+    /// keeps bags short without changing any overlap (a key's weight is the same wherever it
+    /// occurs, so the minimum of two sums is the sum of the paired minimums).
     pub fn from_keys(mut keys: Vec<(Key, f32)>) -> Bag {
         keys.sort_unstable_by_key(|k| k.0);
+        keys.dedup_by(|next, kept| {
+            if next.0 == kept.0 {
+                kept.1 += next.1;
+                true
+            } else {
+                false
+            }
+        });
         let total = keys.iter().map(|k| k.1).sum();
         Bag { keys, total }
     }
@@ -33,11 +44,26 @@ impl Bag {
     }
 }
 
+impl Bag {
+    /// The bag with only its `max` heaviest keys: a compact stand-in for a large block at
+    /// coarse levels.
+    pub fn summarised(mut self, max: usize) -> Bag {
+        if self.keys.len() > max {
+            self.keys
+                .select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1));
+            self.keys.truncate(max);
+            self.keys.sort_unstable_by_key(|k| k.0);
+            self.total = self.keys.iter().map(|k| k.1).sum();
+        }
+        self
+    }
+}
+
 /// Weighted size of the multiset intersection of two groups of bags (each group is the
 /// concatenation of consecutive sentences).
 pub(crate) fn overlap(a: &[&Bag], b: &[&Bag], scratch: &mut Scratch) -> f32 {
-    let left = merged(a, &mut scratch.left);
-    let right = merged(b, &mut scratch.right);
+    let left = merged(a, &mut scratch.left, &mut scratch.spare);
+    let right = merged(b, &mut scratch.right, &mut scratch.spare);
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < left.len() && j < right.len() {
         let (ka, wa) = left[i];
@@ -60,18 +86,47 @@ pub(crate) fn overlap(a: &[&Bag], b: &[&Bag], scratch: &mut Scratch) -> f32 {
 pub(crate) struct Scratch {
     left: Vec<(Key, f32)>,
     right: Vec<(Key, f32)>,
+    spare: Vec<(Key, f32)>,
 }
 
-fn merged<'a>(bags: &[&'a Bag], buf: &'a mut Vec<(Key, f32)>) -> &'a [(Key, f32)] {
-    if bags.len() == 1 {
-        return &bags[0].keys;
+fn merged<'a>(
+    bags: &[&'a Bag],
+    buf: &'a mut Vec<(Key, f32)>,
+    tmp: &mut Vec<(Key, f32)>,
+) -> &'a [(Key, f32)] {
+    match bags {
+        [] => &[],
+        [one] => &one.keys,
+        [first, rest @ ..] => {
+            // Each bag is sorted, so a linear merge replaces a sort: this is the aligner's
+            // innermost loop.
+            buf.clear();
+            buf.extend_from_slice(&first.keys);
+            for b in rest {
+                tmp.clear();
+                tmp.reserve(buf.len() + b.keys.len());
+                let (mut i, mut j) = (0, 0);
+                while i < buf.len() && j < b.keys.len() {
+                    let (x, y) = (buf[i], b.keys[j]);
+                    if x.0 < y.0 {
+                        tmp.push(x);
+                        i += 1;
+                    } else if y.0 < x.0 {
+                        tmp.push(y);
+                        j += 1;
+                    } else {
+                        tmp.push((x.0, x.1 + y.1));
+                        i += 1;
+                        j += 1;
+                    }
+                }
+                tmp.extend_from_slice(&buf[i..]);
+                tmp.extend_from_slice(&b.keys[j..]);
+                std::mem::swap(buf, tmp);
+            }
+            buf
+        }
     }
-    buf.clear();
-    for b in bags {
-        buf.extend_from_slice(&b.keys);
-    }
-    buf.sort_unstable_by_key(|k| k.0);
-    buf
 }
 
 /// FNV-1a, enough to spread token keys; collisions only add a little noise.
@@ -146,7 +201,9 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> {
             rest = &rest[end..];
             return Some(Token::Number(digits));
         }
-        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
         let word = &rest[..end];
         rest = &rest[end..];
         Some(Token::Word(word))
@@ -161,8 +218,10 @@ pub(crate) enum Token<'a> {
 }
 
 /// Inverse-document-frequency weights over the sentences of both sides: keys that occur in
-/// few sentences (names, numbers, rare words) say more about a match than common ones.
-pub(crate) fn idf_weights(bags: &mut [Vec<(Key, f32)>]) {
+/// few sentences (names, numbers, rare words) say more about a match than common ones. Keys
+/// found in more than `max_df` of the sentences (function words, mostly) are dropped: they
+/// say little and would make every bag, and so every bead's evaluation, longer.
+pub(crate) fn idf_weights(bags: &mut [Vec<(Key, f32)>], max_df: f32) {
     let mut df: HashMap<Key, u32> = HashMap::new();
     for bag in bags.iter() {
         let mut seen: Vec<Key> = bag.iter().map(|k| k.0).collect();
@@ -173,7 +232,10 @@ pub(crate) fn idf_weights(bags: &mut [Vec<(Key, f32)>]) {
         }
     }
     let n = bags.len().max(1) as f32;
+    // Short documents repeat their topic words: never drop a key for fewer than ten.
+    let limit = (max_df * n).max(10.0);
     for bag in bags.iter_mut() {
+        bag.retain(|(k, _)| df[k] as f32 <= limit);
         for (k, w) in bag.iter_mut() {
             let d = df[k] as f32;
             *w *= (1.0 + n / d).ln();
@@ -211,6 +273,52 @@ mod tests {
     fn fold_strips_case_and_accents() {
         assert_eq!(fold("Génocide"), "genocide");
         assert_eq!(fold("ŒUVRE"), "ouvre");
+    }
+
+    #[test]
+    fn repeated_keys_are_summed_and_merges_keep_the_overlap() {
+        let a = Bag::from_keys(vec![(5, 1.0), (2, 2.0), (5, 1.0)]);
+        assert_eq!(a.keys, [(2, 2.0), (5, 2.0)]);
+        assert_eq!(a.total, 4.0);
+        let b = Bag::from_keys(vec![(5, 1.0), (9, 1.0)]);
+        let c = Bag::from_keys(vec![(5, 1.0), (2, 2.0)]);
+        let target = Bag::from_keys(vec![(5, 1.0), (5, 1.0), (5, 1.0), (5, 1.0), (9, 1.0)]);
+        let mut s = Scratch::default();
+        // Three bags merged: key 5 four times (capped by the target's four), 9 once.
+        assert_eq!(overlap(&[&a, &b, &c], &[&target], &mut s), 5.0);
+        assert_eq!(overlap(&[&target], &[&a, &b, &c], &mut s), 5.0);
+        assert_eq!(overlap(&[], &[&target], &mut s), 0.0);
+    }
+
+    #[test]
+    fn a_summarised_bag_keeps_its_heaviest_keys() {
+        let bag = Bag::from_keys(vec![(1, 0.5), (2, 3.0), (3, 1.0), (4, 2.0)]).summarised(2);
+        assert_eq!(bag.keys, [(2, 3.0), (4, 2.0)]);
+        assert_eq!(bag.total, 5.0);
+        let small = Bag::from_keys(vec![(1, 0.5)]);
+        assert_eq!(small.clone().summarised(2), small);
+    }
+
+    #[test]
+    fn idf_favours_rare_keys_and_drops_ubiquitous_ones() {
+        // Key 1 is in all 40 sentences, key 2 in 20, key 3 in one.
+        let mut bags: Vec<Vec<(Key, f32)>> = (0..40)
+            .map(|i| {
+                let mut b = vec![(1, 1.0)];
+                if i % 2 == 0 {
+                    b.push((2, 1.0));
+                }
+                if i == 0 {
+                    b.push((3, 1.0));
+                }
+                b
+            })
+            .collect();
+        idf_weights(&mut bags, 0.6);
+        assert_eq!(bags[1], [] as [(Key, f32); 0], "key 1 is everywhere");
+        let w2 = bags[0].iter().find(|k| k.0 == 2).unwrap().1;
+        let w3 = bags[0].iter().find(|k| k.0 == 3).unwrap().1;
+        assert!(w3 > 2.0 * w2, "{w3} {w2}");
     }
 
     #[test]

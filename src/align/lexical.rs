@@ -7,6 +7,8 @@
 //! two bags is the evidence. Nothing here needs to know the languages.
 
 use super::features::{fold, hash, tokens, Key, Token};
+use crate::glossary::matcher::{Matcher, MatcherBuilder, Verify};
+use crate::text::Lang;
 
 const NUMBER: u8 = 1;
 const PREFIX: u8 = 2;
@@ -47,62 +49,55 @@ pub(crate) fn keys(sentence: &str) -> Vec<(Key, f32)> {
 }
 
 /// Keys for glossary pairs: a source sentence containing a glossary term and a target
-/// sentence containing its rendering share the pair's key. Matching is on folded text, whole
-/// words only.
+/// sentence containing its rendering share the pair's key. Terms are found with the
+/// glossary's own matcher (whole words, any inflection, any case), so the aligner and the
+/// checker agree on what counts as an occurrence.
 pub(crate) struct GlossaryKeys {
-    pairs: Vec<(String, String)>,
+    src: Option<Matcher>,
+    tgt: Option<Matcher>,
 }
 
 impl GlossaryKeys {
-    pub fn new(pairs: &[(String, String)]) -> GlossaryKeys {
-        let pairs = pairs
+    pub fn new(pairs: &[(String, String)], src_lang: &Lang, tgt_lang: &Lang) -> GlossaryKeys {
+        if pairs.is_empty() {
+            return GlossaryKeys {
+                src: None,
+                tgt: None,
+            };
+        }
+        let build = |lang: &Lang, side: fn(&(String, String)) -> &str| {
+            let mut builder = MatcherBuilder::new(lang);
+            for (k, pair) in pairs.iter().enumerate() {
+                // A form with no word in it (punctuation only) cannot be matched: skip it.
+                let _ = builder.add(side(pair), k, Verify::Folded);
+            }
+            builder.build()
+        };
+        GlossaryKeys {
+            src: Some(build(src_lang, |p| &p.0)),
+            tgt: Some(build(tgt_lang, |p| &p.1)),
+        }
+    }
+
+    /// Keys of each sentence of one side.
+    pub fn keys(&self, sentences: &[&str], source_side: bool) -> Vec<Vec<(Key, f32)>> {
+        let matcher = if source_side { &self.src } else { &self.tgt };
+        let Some(matcher) = matcher else {
+            return vec![Vec::new(); sentences.len()];
+        };
+        let mut scanner = matcher.scanner();
+        let mut hits = Vec::new();
+        sentences
             .iter()
-            .map(|(s, t)| (fold_words(s), fold_words(t)))
-            .filter(|(s, t)| !s.is_empty() && !t.is_empty())
-            .collect();
-        GlossaryKeys { pairs }
+            .map(|s| {
+                hits.clear();
+                scanner.scan(s, &mut hits);
+                hits.iter()
+                    .map(|h| (hash(GLOSSARY, &h.tag.to_string()), 3.0))
+                    .collect()
+            })
+            .collect()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
-    }
-
-    pub fn src_keys(&self, sentence: &str, out: &mut Vec<(Key, f32)>) {
-        self.add(sentence, out, |p| &p.0);
-    }
-
-    pub fn tgt_keys(&self, sentence: &str, out: &mut Vec<(Key, f32)>) {
-        self.add(sentence, out, |p| &p.1);
-    }
-
-    fn add(
-        &self,
-        sentence: &str,
-        out: &mut Vec<(Key, f32)>,
-        side: impl Fn(&(String, String)) -> &String,
-    ) {
-        let text = format!(" {} ", fold_words(sentence));
-        for (k, pair) in self.pairs.iter().enumerate() {
-            let term = side(pair);
-            if text.contains(&format!(" {term} ")) {
-                out.push((hash(GLOSSARY, &k.to_string()), 3.0));
-            }
-        }
-    }
-}
-
-/// Folded words separated by single spaces: "L'Informatique en nuage" -> "l informatique en nuage".
-fn fold_words(text: &str) -> String {
-    let mut out = String::new();
-    for token in tokens(text) {
-        if let Token::Word(w) = token {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&fold(w));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -129,13 +124,18 @@ mod tests {
 
     #[test]
     fn glossary_pairs_share_a_key() {
-        let g = GlossaryKeys::new(&[("surveillance de masse".into(), "mass surveillance".into())]);
-        let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
-        g.src_keys("par une surveillance de masse illégale", &mut a);
-        g.tgt_keys("through illegal mass surveillance", &mut b);
-        g.tgt_keys("through surveillance", &mut c);
-        assert_eq!(a.len(), 1);
-        assert_eq!(a, b);
-        assert!(c.is_empty());
+        let g = GlossaryKeys::new(
+            &[("surveillance de masse".into(), "mass surveillance".into())],
+            &Lang::Fr,
+            &Lang::En,
+        );
+        let a = g.keys(&["par des surveillances de masse illégales"], true);
+        let b = g.keys(
+            &["through illegal mass surveillance", "through surveillance"],
+            false,
+        );
+        assert_eq!(a[0].len(), 1, "inflected forms match");
+        assert_eq!(a[0], b[0]);
+        assert!(b[1].is_empty(), "a partial term does not");
     }
 }

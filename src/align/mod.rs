@@ -25,6 +25,8 @@ mod similarity;
 pub use bead::{Alignment, Bead, BeadKind};
 pub use doc::AlignedDoc;
 
+use crate::text::Lang;
+
 use dp::{Band, Move};
 use features::{idf_weights, Bag, Scratch};
 use length::LengthModel;
@@ -71,11 +73,22 @@ pub struct Evidence<'a> {
 pub struct Options {
     /// Beads whose confidence is below this are flagged for review.
     pub review_below: f32,
+    /// Languages of the two sides, for the glossary matcher's stemming.
+    pub src_lang: Lang,
+    pub tgt_lang: Lang,
+    /// The cost weights; `None` picks [`CostWeights::WITH_TRANSLATION`] or
+    /// [`CostWeights::WITHOUT_TRANSLATION`] by the evidence at hand.
+    pub weights: Option<CostWeights>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { review_below: 0.5 }
+        Options {
+            review_below: 0.5,
+            src_lang: Lang::Fr,
+            tgt_lang: Lang::En,
+            weights: None,
+        }
     }
 }
 
@@ -110,9 +123,16 @@ pub fn align(
             });
         }
     }
-    let (src_units, tgt_units) = units(src, tgt, evidence);
-    let mut model = Model::new(&src_units, &tgt_units, evidence.translation.is_some());
-    let (mut path, band) = search(&src_units, &tgt_units, &model, 0);
+    let (src_units, tgt_units) = units(src, tgt, evidence, options);
+    let weights = options
+        .weights
+        .unwrap_or(if evidence.translation.is_some() {
+            CostWeights::WITH_TRANSLATION
+        } else {
+            CostWeights::WITHOUT_TRANSLATION
+        });
+    let mut model = Model::new(&src_units, &tgt_units, weights);
+    let (mut path, scored) = search(&src_units, &tgt_units, &model, 0);
     // With a first alignment in hand, the length variance can be measured rather than
     // assumed; realign within the same band if it changed much.
     let refit = model
@@ -120,7 +140,7 @@ pub fn align(
         .refit(&one_to_one_lengths(&path, &src_units, &tgt_units));
     if (refit.s2 / model.length.s2 - 1.0).abs() > 0.2 {
         model.length = refit;
-        path = run(&src_units, &tgt_units, &model, &band, FINE_MOVES);
+        path = run(&src_units, &tgt_units, &model, &scored);
     }
     let beads = path
         .windows(2)
@@ -144,45 +164,42 @@ pub fn align(
 struct Unit {
     chars: f32,
     bag: Bag,
-    /// Mean dissimilarity (1 - similarity) of this unit with random units of the other side:
-    /// what "unrelated" looks like for it. Generic sentences resemble everything a little.
-    baseline: f32,
     /// The unit ends a paragraph.
     par_end: bool,
     /// Paragraph ends inside the unit (coarse blocks).
     inner_par_ends: u32,
 }
 
-fn units(src: &Side, tgt: &Side, evidence: Evidence) -> (Vec<Unit>, Vec<Unit>) {
-    let glossary = lexical::GlossaryKeys::new(evidence.glossary);
-    let mut bags: Vec<Vec<(features::Key, f32)>> = Vec::with_capacity(src.len() + tgt.len());
-    for (k, s) in src.sentences.iter().enumerate() {
+fn units(src: &Side, tgt: &Side, evidence: Evidence, options: &Options) -> (Vec<Unit>, Vec<Unit>) {
+    let glossary =
+        lexical::GlossaryKeys::new(evidence.glossary, &options.src_lang, &options.tgt_lang);
+    let src_glossary = glossary.keys(&src.sentences, true);
+    let tgt_glossary = glossary.keys(&tgt.sentences, false);
+    use rayon::prelude::*;
+    let src_bags = src.sentences.par_iter().enumerate().map(|(k, s)| {
         let mut keys = match evidence.translation {
-            Some(t) => similarity::keys(&t[k]),
+            // The translation carries the meaning; the original still carries what MT
+            // mangles or drops: numbers, names, cognates.
+            Some(t) => {
+                let mut keys = similarity::keys(&t[k]);
+                keys.extend(lexical::keys(s));
+                keys
+            }
             None => lexical::keys(s),
         };
-        if evidence.translation.is_some() && std::env::var("PASSERELLE_BOTH").is_ok() {
-            keys.extend(lexical::keys(s));
+        keys.extend_from_slice(&src_glossary[k]);
+        keys
+    });
+    let tgt_bags = tgt.sentences.par_iter().enumerate().map(|(k, t)| {
+        let mut keys = lexical::keys(t);
+        if evidence.translation.is_some() {
+            keys.extend(similarity::keys(t));
         }
-        if !glossary.is_empty() {
-            glossary.src_keys(s, &mut keys);
-        }
-        bags.push(keys);
-    }
-    for t in &tgt.sentences {
-        let mut keys = match evidence.translation {
-            Some(_) => similarity::keys(t),
-            None => lexical::keys(t),
-        };
-        if evidence.translation.is_some() && std::env::var("PASSERELLE_BOTH").is_ok() {
-            keys.extend(lexical::keys(t));
-        }
-        if !glossary.is_empty() {
-            glossary.tgt_keys(t, &mut keys);
-        }
-        bags.push(keys);
-    }
-    idf_weights(&mut bags);
+        keys.extend_from_slice(&tgt_glossary[k]);
+        keys
+    });
+    let mut bags: Vec<Vec<(features::Key, f32)>> = src_bags.chain(tgt_bags).collect();
+    idf_weights(&mut bags, MAX_DF);
     let mut bags = bags.into_iter();
     let side_units =
         |side: &Side, bags: &mut dyn Iterator<Item = Vec<(features::Key, f32)>>| -> Vec<Unit> {
@@ -197,13 +214,11 @@ fn units(src: &Side, tgt: &Side, evidence: Evidence) -> (Vec<Unit>, Vec<Unit>) {
                         .get(k + 1)
                         .is_none_or(|next| *next != side.paragraphs[k]),
                     inner_par_ends: 0,
-                    baseline: 1.0,
                 })
                 .collect()
         };
-    let mut s = side_units(src, &mut bags);
-    let mut t = side_units(tgt, &mut bags);
-    set_baselines(&mut s, &mut t);
+    let s = side_units(src, &mut bags);
+    let t = side_units(tgt, &mut bags);
     (s, t)
 }
 
@@ -220,58 +235,97 @@ const FINE_MOVES: &[Move] = &[
     (1, 3),
 ];
 const COARSE_MOVES: &[Move] = &[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
-/// Up to this many lattice cells, the whole lattice is searched.
+/// Up to this many lattice cells, the whole lattice is searched; at coarse levels, where
+/// blocks carry large bags, a smaller lattice is searched in full and the rest coarser still.
 const FULL_CELLS: usize = 300_000;
+const FULL_CELLS_COARSE: usize = 40_000;
+/// Keys in more than this share of the sentences are dropped (see [`idf_weights`]); 0.1 and
+/// below start to cost accuracy on the development document.
+const MAX_DF: f32 = 0.2;
 /// Initial half-width of the band around a coarse path, in sentences; doubled up to the
 /// maximum wherever the path runs along the band's edge.
 const BAND_WIDTH: u32 = 8;
 const MAX_BAND_WIDTH: u32 = 256;
+/// Rows around an edge contact that get the wider band.
+const WIDEN_ROWS: usize = 32;
+/// Keys kept per block at coarse levels: a block of 64 sentences would otherwise carry
+/// thousands, and the coarse search would cost more than the fine one. The heaviest keys
+/// (rare words, numbers, names) are the ones that place a block.
+const COARSE_KEYS: usize = 48;
 
-/// The cost parameters, tuned on the Bleualign development document (not the test set).
-#[derive(Debug, Clone)]
-struct Params {
-    w_len: f32,
-    w_sim: f32,
-    /// Cost per sentence left without counterpart.
-    skip: f32,
-    /// Cost of a bead ending a paragraph on one side only.
-    paragraph: f32,
-    prior_2_1: f32,
-    prior_2_2: f32,
-    prior_3_1: f32,
-    skip_gamma: f32,
-    skip_floor: f32,
-    /// The dissimilarity of a bead of k and l sentences is scaled by (k·l)^size_exp.
-    size_exp: f32,
-    /// How much of the overlap expected by chance is discounted.
-    chance: f32,
+/// The weights of the cost of a bead. The defaults were tuned on the Bleualign development
+/// document (never on its test set); users with gold alignments of their own can tune them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostWeights {
+    /// Weight of the Gale-Church length cost.
+    pub length: f32,
+    /// Weight of the shared evidence (lexical keys, or the translation's words).
+    pub evidence: f32,
+    /// Cost of leaving a full-length sentence without counterpart (1-0 or 0-1).
+    pub skip: f32,
+    /// Cost of a bead that ends a paragraph on one side only, or of each paragraph end inside
+    /// a bead that the other side does not have.
+    pub paragraph: f32,
+    /// Prior costs of the bead shapes 2-1 (and 1-2), 2-2, and 3-1 (and 1-3).
+    pub prior_2_1: f32,
+    pub prior_2_2: f32,
+    pub prior_3_1: f32,
+    /// A skipped unit costs `skip · clamp((chars / median chars)^skip_gamma, skip_floor, 1)`:
+    /// leaving out a short fragment (a caption, OCR debris) costs less than a full sentence.
+    pub skip_gamma: f32,
+    pub skip_floor: f32,
 }
 
-#[derive(Debug, Clone)]
-struct Model {
-    length: LengthModel,
-    /// Median sentence length in characters over both sides.
-    typical_chars: f32,
-    /// Median weight of a sentence's bag over both sides.
-    typical_weight: f32,
-    params: Params,
-}
+impl CostWeights {
+    /// The defaults when a translation of the source is given.
+    pub const WITH_TRANSLATION: CostWeights = CostWeights {
+        length: 0.4,
+        evidence: 10.0,
+        skip: 3.0,
+        paragraph: 4.0,
+        prior_2_1: 1.9,
+        prior_2_2: 3.8,
+        prior_3_1: 3.9,
+        skip_gamma: 0.3,
+        skip_floor: 0.5,
+    };
+    /// The defaults with lexical evidence only.
+    pub const WITHOUT_TRANSLATION: CostWeights = CostWeights {
+        length: 0.4,
+        evidence: 6.0,
+        skip: 6.5,
+        paragraph: 4.0,
+        prior_2_1: 2.7,
+        prior_2_2: 3.0,
+        prior_3_1: 5.5,
+        skip_gamma: 0.5,
+        skip_floor: 0.2,
+    };
 
-impl Model {
-    fn new(src: &[Unit], tgt: &[Unit], with_translation: bool) -> Model {
-        let total = |u: &[Unit]| u.iter().map(|x| f64::from(x.chars)).sum::<f64>();
-        let length = LengthModel::from_totals(total(src), total(tgt));
-        let mut v: Vec<f32> = if with_translation {
-            vec![0.3, 6.5, 7.0, 4.0, 2.0, 3.8, 3.9, 0.3, 0.5, 0.585]
-        } else {
-            vec![1.0, 3.0, 3.5, 4.0, 2.3, 4.6, 5.5, 0.5, 0.2, 0.585]
-        };
-        if let Ok(t) = std::env::var("PASSERELLE_ALIGN_TUNE") {
-            v = t.split(',').map(|x| x.parse().unwrap()).collect();
+    /// The weights in declaration order, as `--cost-weights` takes them.
+    pub fn to_vec(&self) -> Vec<f32> {
+        vec![
+            self.length,
+            self.evidence,
+            self.skip,
+            self.paragraph,
+            self.prior_2_1,
+            self.prior_2_2,
+            self.prior_3_1,
+            self.skip_gamma,
+            self.skip_floor,
+        ]
+    }
+
+    /// Weights from a list in declaration order; `None` unless there are exactly nine finite,
+    /// non-negative values.
+    pub fn from_slice(v: &[f32]) -> Option<CostWeights> {
+        if v.len() != 9 || v.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            return None;
         }
-        let params = Params {
-            w_len: v[0],
-            w_sim: v[1],
+        Some(CostWeights {
+            length: v[0],
+            evidence: v[1],
             skip: v[2],
             paragraph: v[3],
             prior_2_1: v[4],
@@ -279,48 +333,78 @@ impl Model {
             prior_3_1: v[6],
             skip_gamma: v[7],
             skip_floor: v[8],
-            size_exp: v[9],
-            chance: v.get(10).copied().unwrap_or(0.0),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Model {
+    length: LengthModel,
+    /// Median sentence length in characters over both sides.
+    typical_chars: f32,
+    /// Median weight of a sentence's bag over both sides: the evidence is counted in
+    /// "typical sentences' worth", so the weights mean the same on any document.
+    typical_weight: f32,
+    params: CostWeights,
+}
+
+/// The bags of a bead's units, without allocating (beads have at most three units a side).
+fn bags(units: &[Unit]) -> ([&Bag; 3], usize) {
+    static EMPTY: Bag = Bag {
+        keys: Vec::new(),
+        total: 0.0,
+    };
+    let mut out = [&EMPTY; 3];
+    for (slot, u) in out.iter_mut().zip(units) {
+        *slot = &u.bag;
+    }
+    (out, units.len().min(3))
+}
+
+impl Model {
+    fn new(src: &[Unit], tgt: &[Unit], params: CostWeights) -> Model {
+        let total = |u: &[Unit]| u.iter().map(|x| f64::from(x.chars)).sum::<f64>();
+        let length = LengthModel::from_totals(total(src), total(tgt));
+        let median = |mut v: Vec<f32>| {
+            if v.is_empty() {
+                return 1.0;
+            }
+            let mid = v.len() / 2;
+            *v.select_nth_unstable_by(mid, f32::total_cmp).1
         };
-        let mut lengths: Vec<f32> = src.iter().chain(tgt).map(|u| u.chars).collect();
-        let typical_chars = if lengths.is_empty() {
-            1.0
-        } else {
-            let mid = lengths.len() / 2;
-            *lengths.select_nth_unstable_by(mid, f32::total_cmp).1
-        };
-        let mut weights: Vec<f32> = src.iter().chain(tgt).map(|u| u.bag.total).collect();
-        let typical_weight = if weights.is_empty() {
-            1.0
-        } else {
-            let mid = weights.len() / 2;
-            *weights.select_nth_unstable_by(mid, f32::total_cmp).1
-        };
-        Model { length, typical_chars: typical_chars.max(1.0), typical_weight: typical_weight.max(1e-3), params }
+        let typical_chars = median(src.iter().chain(tgt).map(|u| u.chars).collect());
+        let typical_weight = median(src.iter().chain(tgt).map(|u| u.bag.total).collect());
+        Model {
+            length,
+            typical_chars: typical_chars.max(1.0),
+            typical_weight: typical_weight.max(1e-3),
+            params,
+        }
     }
 
     /// How much of a typical sentence a unit holds, in (0, 1].
     fn content(&self, u: &Unit) -> f32 {
-        (u.chars / self.typical_chars).powf(self.params.skip_gamma).clamp(self.params.skip_floor, 1.0)
+        (u.chars / self.typical_chars)
+            .powf(self.params.skip_gamma)
+            .clamp(self.params.skip_floor, 1.0)
     }
 
-    fn similarity(src: &[Unit], tgt: &[Unit], scratch: &mut Scratch) -> Option<f32> {
-        let a: Vec<&Bag> = src.iter().map(|u| &u.bag).collect();
-        let b: Vec<&Bag> = tgt.iter().map(|u| &u.bag).collect();
-        let total: f32 = a.iter().chain(&b).map(|x| x.total).sum();
-        if total <= 0.0 {
-            return None;
-        }
-        Some((2.0 * features::overlap(&a, &b, scratch) / total).min(1.0))
+    fn overlap(src: &[Unit], tgt: &[Unit], scratch: &mut Scratch) -> f32 {
+        let (a, na) = bags(src);
+        let (b, nb) = bags(tgt);
+        features::overlap(&a[..na], &b[..nb], scratch)
     }
 
-    fn cost(&self, src: &[Unit], tgt: &[Unit], scratch: &mut Scratch) -> f32 {
+    /// The cost of a bead, given the overlap of its two sides' bags.
+    fn cost(&self, src: &[Unit], tgt: &[Unit], shared: f32) -> f32 {
         let p = &self.params;
         let (k, l) = (src.len(), tgt.len());
         if k == 0 || l == 0 {
-            // Leaving out a short fragment (a caption, OCR debris) costs less than leaving
-            // out a full sentence.
-            return src.iter().chain(tgt).map(|u| p.skip * self.content(u)).sum();
+            return src
+                .iter()
+                .chain(tgt)
+                .map(|u| p.skip * self.content(u))
+                .sum();
         }
         let prior = match (k.min(l), k.max(l)) {
             (1, 1) => 0.0,
@@ -332,16 +416,10 @@ impl Model {
         let ls: f32 = src.iter().map(|u| u.chars).sum();
         let lt: f32 = tgt.iter().map(|u| u.chars).sum();
         let len = self.length.cost(ls, lt);
-        let sim = Model::similarity(src, tgt, scratch).unwrap_or(0.0);
-        let mut cost = if std::env::var("PASSERELLE_ABS").is_ok() {
-            let a: Vec<&Bag> = src.iter().map(|u| &u.bag).collect();
-            let b: Vec<&Bag> = tgt.iter().map(|u| &u.bag).collect();
-            let overlap = features::overlap(&a, &b, scratch);
-            let chance: f32 = src.iter().chain(tgt).map(|u| u.baseline).sum::<f32>() / 2.0;
-            prior + p.w_len * len - p.w_sim * 2.0 * (overlap - p.chance * chance) / self.typical_weight
-        } else {
-            prior + p.w_len * len + p.w_sim * (1.0 - sim) * ((k * l) as f32).powf(p.size_exp)
-        };
+        // Shared evidence is a reward, counted in absolute terms rather than as a ratio: a
+        // ratio would make two short unrelated sentences that share one word look as good as
+        // two long ones that share ten.
+        let mut cost = prior + p.length * len - p.evidence * 2.0 * shared / self.typical_weight;
         let ends = |u: &[Unit]| u.last().is_some_and(|x| x.par_end);
         let inner = |u: &[Unit]| {
             u[..u.len() - 1].iter().filter(|x| x.par_end).count() as u32
@@ -364,41 +442,134 @@ impl Model {
         let ls: f32 = src.iter().map(|u| u.chars).sum();
         let lt: f32 = tgt.iter().map(|u| u.chars).sum();
         let len_p = (-self.length.cost(ls, lt)).exp();
-        let sim = Model::similarity(src, tgt, &mut scratch).unwrap_or(0.0);
+        let total: f32 = src.iter().chain(tgt).map(|u| u.bag.total).sum();
+        let sim = if total > 0.0 {
+            (2.0 * Model::overlap(src, tgt, &mut scratch) / total).min(1.0)
+        } else {
+            0.0
+        };
         let evidence = 1.0 / (1.0 + (-(sim - 0.15) * 12.0).exp());
         (0.35 * len_p.sqrt() + 0.65 * evidence).clamp(0.0, 1.0)
     }
 }
 
 /// Aligns units, coarse-to-fine when the lattice is large. Returns the path's lattice points
-/// and the band the last search used.
-fn search(src: &[Unit], tgt: &[Unit], model: &Model, depth: u32) -> (Vec<(u32, u32)>, Band) {
+/// and the shared evidence of the beads of the band the last search used, so a rerun in the
+/// same band (after the length model is refitted) does not recompute it.
+fn search(src: &[Unit], tgt: &[Unit], model: &Model, depth: u32) -> (Vec<(u32, u32)>, Scored) {
     let (n, m) = (src.len(), tgt.len());
-    let moves = if depth == 0 { FINE_MOVES } else { COARSE_MOVES };
-    if (n + 1) * (m + 1) <= FULL_CELLS || n < 4 || m < 4 {
-        let band = Band::full(n, m);
-        let path = run(src, tgt, model, &band, moves);
-        return (path, band);
+    let (moves, full_cells) = if depth == 0 {
+        (FINE_MOVES, FULL_CELLS)
+    } else {
+        (COARSE_MOVES, FULL_CELLS_COARSE)
+    };
+    if (n + 1) * (m + 1) <= full_cells || n < 4 || m < 4 {
+        let scored = Scored::new(src, tgt, Band::full(n, m), moves, None);
+        let path = run(src, tgt, model, &scored);
+        return (path, scored);
     }
-    let (coarse_src, coarse_tgt) = (halve(src), halve(tgt));
+    // Blocks of four: two halvings per level cost less than one level each, and a coarse
+    // path off by a block is still within the finer band.
+    let (coarse_src, coarse_tgt) = (halve(&halve(src)), halve(&halve(tgt)));
     let (coarse_path, _) = search(&coarse_src, &coarse_tgt, model, depth + 1);
-    let mut width = BAND_WIDTH;
+    // Widen the band only where the path runs along its edge: a long insertion in one place
+    // must not make the whole document expensive.
+    let mut widths = vec![BAND_WIDTH; n + 1];
+    let mut previous: Option<Scored> = None;
     loop {
-        let band = Band::around(&coarse_path, 2, width, n, m);
-        let path = run(src, tgt, model, &band, moves);
-        if width >= MAX_BAND_WIDTH || !band.touches_edge(&path, m) {
-            return (path, band);
+        let band = Band::around(&coarse_path, 4, &widths, n, m);
+        let scored = Scored::new(src, tgt, band, moves, previous.as_ref());
+        let path = run(src, tgt, model, &scored);
+        let mut widened = false;
+        let mut next = widths.clone();
+        for row in scored.band.edge_rows(&path, m) {
+            let (from, to) = (row.saturating_sub(WIDEN_ROWS), (row + WIDEN_ROWS).min(n));
+            for r in from..=to {
+                if widths[r] < MAX_BAND_WIDTH {
+                    next[r] = (widths[r] * 2).min(MAX_BAND_WIDTH);
+                    widened = true;
+                }
+            }
         }
-        width *= 2;
+        if !widened {
+            return (path, scored);
+        }
+        widths = next;
+        previous = Some(scored);
     }
 }
 
-fn run(src: &[Unit], tgt: &[Unit], model: &Model, band: &Band, moves: &[Move]) -> Vec<(u32, u32)> {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+/// The shared evidence (bag overlap) of every bead the dynamic program may take in a band:
+/// the expensive part of a bead's cost, and the part that does not change when the band
+/// widens or the length model is refitted.
+struct Scored {
+    band: Band,
+    moves: &'static [Move],
+    /// `overlap[cell * moves.len() + k]`: the bead ending at `cell` with move `k`
+    /// (NaN where the move leaves the band or the lattice).
+    overlap: Vec<f32>,
+}
+
+impl Scored {
+    fn new(
+        src: &[Unit],
+        tgt: &[Unit],
+        band: Band,
+        moves: &'static [Move],
+        previous: Option<&Scored>,
+    ) -> Scored {
+        use rayon::prelude::*;
+        let previous = previous.filter(|p| std::ptr::eq(p.moves, moves));
+        let m = moves.len();
+        let rows: Vec<Vec<f32>> = (0..band.lo.len())
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, i| {
+                let (lo, hi) = (band.lo[i], band.hi[i]);
+                let mut row = Vec::with_capacity((hi - lo + 1) as usize * m);
+                for j in lo..=hi {
+                    let reuse = previous.and_then(|p| p.band.index(i, j).map(|c| (p, c)));
+                    for (k, &(a, b)) in moves.iter().enumerate() {
+                        let (a, b) = (usize::from(a), u32::from(b));
+                        let value = if i < a || j < b || band.index(i - a, j - b).is_none() {
+                            f32::NAN
+                        } else {
+                            match reuse {
+                                Some((p, cell)) if !p.overlap[cell * m + k].is_nan() => {
+                                    p.overlap[cell * m + k]
+                                }
+                                _ => Model::overlap(
+                                    &src[i - a..i],
+                                    &tgt[(j - b) as usize..j as usize],
+                                    scratch,
+                                ),
+                            }
+                        };
+                        row.push(value);
+                    }
+                }
+                row
+            })
+            .collect();
+        Scored {
+            band,
+            moves,
+            overlap: rows.concat(),
+        }
     }
+}
+
+fn run(src: &[Unit], tgt: &[Unit], model: &Model, scored: &Scored) -> Vec<(u32, u32)> {
+    let (band, moves) = (&scored.band, scored.moves);
     dp::best_path(src.len(), tgt.len(), band, moves, |i0, i1, j0, j1| {
-        SCRATCH.with(|s| model.cost(&src[i0..i1], &tgt[j0..j1], &mut s.borrow_mut()))
+        let k = moves
+            .iter()
+            .position(|&(a, b)| usize::from(a) == i1 - i0 && usize::from(b) == j1 - j0)
+            .expect("the dynamic program only asks for its own moves");
+        let cell = band
+            .index(i1, j1 as u32)
+            .expect("the dynamic program stays in its band");
+        let shared = scored.overlap[cell * moves.len() + k];
+        model.cost(&src[i0..i1], &tgt[j0..j1], shared)
     })
     .into_iter()
     .map(|(i, j, _)| (i, j))
@@ -412,47 +583,14 @@ fn halve(units: &[Unit]) -> Vec<Unit> {
         .map(|pair| match pair {
             [a, b] => Unit {
                 chars: a.chars + b.chars,
-                bag: Bag::merge(&[&a.bag, &b.bag]),
+                bag: Bag::merge(&[&a.bag, &b.bag]).summarised(COARSE_KEYS),
                 par_end: b.par_end,
                 inner_par_ends: a.inner_par_ends + b.inner_par_ends + u32::from(a.par_end),
-                baseline: a.baseline + b.baseline,
             },
             [a] => a.clone(),
             _ => unreachable!("chunks(2) yields one or two"),
         })
         .collect()
-}
-
-/// Sets each unit's baseline from a fixed sample of the other side (deterministic, so the
-/// same input always gives the same alignment).
-fn set_baselines(src: &mut [Unit], tgt: &mut [Unit]) {
-    const SAMPLE: usize = 24;
-    let mut scratch = Scratch::default();
-    let mut rng = fastrand::Rng::with_seed(0x5eed);
-    let mut sample = |units: &[Unit], others: &[Unit], rng: &mut fastrand::Rng| -> Vec<f32> {
-        units
-            .iter()
-            .map(|u| {
-                if others.is_empty() {
-                    return 1.0;
-                }
-                let mut sum = 0.0;
-                for _ in 0..SAMPLE {
-                    let o = &others[rng.usize(..others.len())];
-                    sum += features::overlap(&[&u.bag], &[&o.bag], &mut scratch);
-                }
-                sum / SAMPLE as f32
-            })
-            .collect()
-    };
-    let bs = sample(src, tgt, &mut rng);
-    let bt = sample(tgt, src, &mut rng);
-    for (u, b) in src.iter_mut().zip(bs) {
-        u.baseline = b;
-    }
-    for (u, b) in tgt.iter_mut().zip(bt) {
-        u.baseline = b;
-    }
 }
 
 fn one_to_one_lengths(path: &[(u32, u32)], src: &[Unit], tgt: &[Unit]) -> Vec<(f32, f32)> {

@@ -11,33 +11,14 @@ const WORD: u8 = 10;
 const STEM: u8 = 11;
 const NUMBER: u8 = 12;
 const PUNCT: u8 = 13;
-const BIGRAM: u8 = 14;
 
 /// Same-language keys of one sentence (weights before IDF scaling).
 pub(crate) fn keys(sentence: &str) -> Vec<(Key, f32)> {
     let mut out = Vec::new();
-    if let Ok(n) = std::env::var("PASSERELLE_CHARN") {
-        let n: usize = n.parse().unwrap();
-        let words: Vec<String> = tokens(sentence).filter_map(|t| match t { Token::Word(w) => Some(fold(w)), Token::Number(d) => Some(d), _ => None }).collect();
-        let text: Vec<char> = format!(" {} ", words.join(" ")).chars().collect();
-        for w in text.windows(n) {
-            let g: String = w.iter().collect();
-            out.push((hash(WORD, &g), 1.0));
-        }
-        return out;
-    }
-    let mut previous: Option<String> = None;
-    let bigram_w: f32 = std::env::var("PASSERELLE_BIGRAM").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0);
     for token in tokens(sentence) {
         match token {
             Token::Word(word) => {
                 let folded = fold(word);
-                if let Some(p) = previous.take() {
-                    if bigram_w > 0.0 {
-                        out.push((hash(BIGRAM, &format!("{p} {folded}")), bigram_w));
-                    }
-                }
-                previous = Some(folded.clone());
                 out.push((hash(WORD, &folded), 1.0));
                 if folded.chars().count() > 5 {
                     // Inflection and MT's morphology errors: a shared stem still counts a bit.

@@ -123,3 +123,70 @@ proptest! {
         prop_assert!(a.validate(n, m).is_ok());
     }
 }
+
+#[test]
+fn cost_weights_round_trip_and_reject_bad_lists() {
+    let w = CostWeights::WITH_TRANSLATION;
+    assert_eq!(CostWeights::from_slice(&w.to_vec()), Some(w));
+    assert_eq!(CostWeights::from_slice(&[1.0; 8]), None);
+    assert_eq!(CostWeights::from_slice(&[-1.0; 9]), None);
+    assert_eq!(CostWeights::from_slice(&[f32::NAN; 9]), None);
+}
+
+fn unit(chars: f32, keys: &[u32], par_end: bool) -> Unit {
+    Unit {
+        chars,
+        bag: Bag::from_keys(keys.iter().map(|&k| (k, 1.0)).collect()),
+        par_end,
+        inner_par_ends: 0,
+    }
+}
+
+fn model(units: &[Unit]) -> Model {
+    Model::new(units, units, CostWeights::WITHOUT_TRANSLATION)
+}
+
+#[test]
+fn shared_evidence_and_fitting_lengths_make_a_bead_cheap() {
+    let a = unit(40.0, &[1, 2, 3], false);
+    let b = unit(42.0, &[1, 2, 3], false);
+    let unrelated = unit(41.0, &[7, 8, 9], false);
+    let long = unit(160.0, &[1, 2, 3], false);
+    let m = model(&[a.clone(), b.clone(), unrelated.clone(), long.clone()]);
+    let cost = |s: &[Unit], t: &[Unit]| {
+        let mut scratch = Scratch::default();
+        m.cost(s, t, Model::overlap(s, t, &mut scratch))
+    };
+    let matched = cost(&[a.clone()], &[b.clone()]);
+    assert!(matched < cost(&[a.clone()], &[unrelated.clone()]));
+    assert!(matched < cost(&[a.clone()], &[long.clone()]));
+    // A 2-1 bead pays its prior over the same evidence.
+    let two = cost(&[a.clone(), unrelated.clone()], &[b.clone()]);
+    assert!(two > matched);
+}
+
+#[test]
+fn skipping_a_fragment_costs_less_than_skipping_a_sentence() {
+    let sentence = unit(60.0, &[1], false);
+    let fragment = unit(3.0, &[2], false);
+    let m = model(&[sentence.clone(), sentence.clone(), fragment.clone()]);
+    let skip = |u: &Unit| m.cost(std::slice::from_ref(u), &[], 0.0);
+    assert!(skip(&fragment) < skip(&sentence));
+    let w = CostWeights::WITHOUT_TRANSLATION;
+    assert!((skip(&sentence) - w.skip).abs() < 1e-6);
+    assert!(
+        (skip(&fragment) - w.skip * w.skip_floor.max((3.0f32 / 60.0).powf(w.skip_gamma))).abs()
+            < 1e-4
+    );
+}
+
+#[test]
+fn a_bead_across_a_paragraph_end_on_one_side_only_pays() {
+    let a = unit(40.0, &[1], true);
+    let b = unit(40.0, &[1], true);
+    let b_open = unit(40.0, &[1], false);
+    let m = model(&[a.clone(), b.clone()]);
+    let both = m.cost(&[a.clone()], &[b.clone()], 1.0);
+    let one = m.cost(&[a.clone()], &[b_open.clone()], 1.0);
+    assert!((one - both - CostWeights::WITHOUT_TRANSLATION.paragraph).abs() < 1e-4);
+}

@@ -13,6 +13,7 @@ use crate::align::{self, AlignedDoc, Evidence, Side};
 use crate::error::Error;
 use crate::files;
 use crate::formats;
+use crate::glossary::Glossary;
 use crate::segment::{self, Segmenter};
 use crate::text::{Lang, Segment};
 
@@ -79,9 +80,17 @@ pub(crate) struct AlignArgs {
     presegmented: bool,
 
     /// A translation of SRC into the target language, one line per source sentence (as
-    /// Bleualign's -t); blank lines are ignored.
-    #[arg(long, value_name = "FILE")]
+    /// Bleualign's -t); blank lines are ignored. Or let --backend make one.
+    #[arg(long, value_name = "FILE", conflicts_with = "backend")]
     translation: Option<PathBuf>,
+
+    #[command(flatten)]
+    backend: super::translate::BackendArgs,
+
+    /// A glossary (TSV, CSV or TBX): its term pairs are evidence that two sentences match
+    /// (and, with --backend, go to the translation engine).
+    #[arg(short, long, value_name = "FILE")]
+    glossary: Option<PathBuf>,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = AlignFormat::Tsv)]
@@ -95,6 +104,20 @@ pub(crate) struct AlignArgs {
     /// Flag beads whose confidence is below this for review.
     #[arg(long, default_value_t = 0.5, value_name = "SCORE")]
     review_below: f32,
+
+    /// Advanced: the nine cost weights, comma-separated (length, evidence, skip, paragraph,
+    /// prior 2-1, prior 2-2, prior 3-1, skip gamma, skip floor), for tuning on gold
+    /// alignments of your own with `eval align`. `-v` prints the defaults in use.
+    #[arg(long, value_name = "W,...", value_parser = parse_weights)]
+    cost_weights: Option<align::CostWeights>,
+}
+
+fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
+    let values: Result<Vec<f32>, _> = text.split(',').map(|v| v.trim().parse::<f32>()).collect();
+    values
+        .ok()
+        .and_then(|v| align::CostWeights::from_slice(&v))
+        .ok_or_else(|| "expected nine non-negative numbers separated by commas".to_string())
 }
 
 /// Reads a file and splits it into sentences (or takes its lines as sentences).
@@ -157,15 +180,70 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
         None => None,
     };
+    let translation = match (translation, args.backend.backend) {
+        (Some(lines), _) => Some(lines),
+        (None, Some(_)) => {
+            let sentences: Vec<String> = src_segments
+                .iter()
+                .map(|s| crate::segment::one_line(s.span.slice(&src_text)).into_owned())
+                .collect();
+            let (_, outcome) = super::translate::translate_segments(
+                &args.backend,
+                &args.src_lang,
+                &args.tgt_lang,
+                args.glossary.as_deref(),
+                &sentences,
+                verbosity,
+            )?;
+            Some(
+                outcome
+                    .translations
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect::<Vec<String>>(),
+            )
+        }
+        (None, None) => {
+            if !args.backend.memories.is_empty() || !args.backend.command.is_empty() {
+                return Err(Error::Input(
+                    "--memory and a program after `--` go with --backend (tm or command)".into(),
+                )
+                .into());
+            }
+            None
+        }
+    };
     let src = side(&src_text, &src_segments);
     let tgt = side(&tgt_text, &tgt_segments);
+    let glossary_pairs = match &args.glossary {
+        Some(path) => Glossary::load(path)
+            .map_err(|e| Error::Input(e.to_string()))?
+            .translation_pairs(),
+        None => Vec::new(),
+    };
     let evidence = Evidence {
         translation: translation.as_deref(),
-        glossary: &[],
+        glossary: &glossary_pairs,
     };
     let options = align::Options {
         review_below: args.review_below,
+        src_lang: args.src_lang.clone(),
+        tgt_lang: args.tgt_lang.clone(),
+        weights: args.cost_weights,
     };
+    if verbosity >= Verbosity::Verbose {
+        let weights = args.cost_weights.unwrap_or(if translation.is_some() {
+            align::CostWeights::WITH_TRANSLATION
+        } else {
+            align::CostWeights::WITHOUT_TRANSLATION
+        });
+        let list: Vec<String> = weights.to_vec().iter().map(|w| w.to_string()).collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "passerelle: cost weights {}",
+            list.join(",")
+        );
+    }
     let alignment =
         align::align(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
     let flagged = alignment

@@ -8,8 +8,11 @@
 
 mod align;
 mod check;
+mod diff;
 mod eval;
 mod output;
+mod review;
+mod run;
 mod segment;
 mod translate;
 
@@ -34,11 +37,12 @@ const LONG_ABOUT: &str = "\
 passerelle turns French text into reviewed, aligned French/English parallel text and keeps \
 translations honest against a glossary.
 
-Pipeline: segment -> translate -> align -> check -> review. Each stage is a subcommand; \
-every input is UTF-8 text (a BOM and CRLF line ends are fine) and `-` reads standard input.
+Pipeline: segment -> translate -> align -> check -> review. Each stage is a subcommand, and \
+`passerelle run` does them all for a project file (passerelle.toml); every input is UTF-8 text \
+(a BOM and CRLF line ends are fine) and `-` reads standard input.
 
-Exit status: 0 success; 1 findings at or above the failure threshold; 2 bad usage, bad input \
-or a failed backend.";
+Exit status: 0 success; 1 findings at or above the failure threshold (or differences, for \
+`diff`); 2 bad usage, bad input or a failed backend.";
 
 #[derive(Debug, Parser)]
 #[command(name = "passerelle", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true)]
@@ -75,6 +79,19 @@ enum Command {
     /// reports for people or CI (JSON, SARIF, JUnit, GitHub annotations).
     #[command(long_about = check::LONG_ABOUT)]
     Check(check::CheckArgs),
+
+    /// Run the whole job for a project file (passerelle.toml): segment, translate or align with
+    /// a reference, check, and write parallel text, TMX, XLIFF, findings and a review report.
+    #[command(long_about = run::LONG_ABOUT)]
+    Run(run::RunArgs),
+
+    /// Show an alignment side by side in the terminal, or write its HTML review report.
+    #[command(long_about = review::LONG_ABOUT)]
+    Review(review::ReviewArgs),
+
+    /// Compare two alignments of the same text: changed, split, merged, added, removed beads.
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(diff::DiffArgs),
 
     /// Measure quality against hand-made references (`eval align`: P/R/F1 of alignments).
     #[command(long_about = eval::LONG_ABOUT, subcommand)]
@@ -139,6 +156,9 @@ pub fn run() -> ExitCode {
         Command::Align(args) => align::run(args, verbosity),
         Command::Eval(command) => eval::run(command, verbosity),
         Command::Translate(args) => translate::run(args, verbosity),
+        Command::Run(args) => run::run(args, verbosity),
+        Command::Review(args) => review::run(args, verbosity),
+        Command::Diff(args) => diff::run(args, verbosity),
         Command::Completions { shell } => completions(shell),
     };
     match result {

@@ -165,9 +165,8 @@ pub(crate) struct TranslateArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     input: PathBuf,
 
-    /// Who translates.
-    #[arg(short, long, value_enum, default_value_t = BackendName::Tm)]
-    backend: BackendName,
+    #[command(flatten)]
+    backend: BackendArgs,
 
     /// Language of the text.
     #[arg(long, default_value = "fr", value_name = "LANG")]
@@ -182,14 +181,6 @@ pub(crate) struct TranslateArgs {
     #[arg(short, long, value_name = "FILE")]
     glossary: Option<PathBuf>,
 
-    /// Base URL of the service (e.g. http://localhost:11434/v1 for Ollama).
-    #[arg(long, value_name = "URL")]
-    endpoint: Option<String>,
-
-    /// Model name, for `openai` (e.g. gpt-4o-mini, qwen2.5:7b).
-    #[arg(long, value_name = "NAME")]
-    model: Option<String>,
-
     /// What is sent as one segment.
     #[arg(long, value_enum, default_value_t = Unit::Sentence)]
     unit: Unit,
@@ -197,6 +188,31 @@ pub(crate) struct TranslateArgs {
     /// The input has one segment per line already: do not segment it.
     #[arg(long)]
     presegmented: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TranslateFormat::Text)]
+    format: TranslateFormat,
+
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+/// Who translates and how: shared by `translate` and `align --backend`.
+#[derive(Debug, Args)]
+pub(crate) struct BackendArgs {
+    /// Who translates: tm (an offline translation memory; the default for `translate`),
+    /// deepl, libretranslate, openai or command.
+    #[arg(short, long, value_enum, value_name = "NAME")]
+    pub backend: Option<BackendName>,
+
+    /// Base URL of the service (e.g. http://localhost:11434/v1 for Ollama).
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+
+    /// Model name, for `openai` (e.g. gpt-4o-mini, qwen2.5:7b).
+    #[arg(long, value_name = "NAME")]
+    model: Option<String>,
 
     /// Most requests in flight at once.
     #[arg(long, default_value_t = 4, value_name = "N",
@@ -211,18 +227,10 @@ pub(crate) struct TranslateArgs {
     #[arg(long, conflicts_with = "cache")]
     no_cache: bool,
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = TranslateFormat::Text)]
-    format: TranslateFormat,
-
-    /// Write the output to this file (atomically) instead of standard output.
-    #[arg(short, long, value_name = "PATH")]
-    out: Option<PathBuf>,
-
     /// Translation memory for `tm`: TMX 1.4b, or TSV of source<TAB>target (repeatable; earlier
     /// files win).
     #[arg(long = "memory", value_name = "FILE")]
-    memories: Vec<PathBuf>,
+    pub memories: Vec<PathBuf>,
 
     /// Lowest fuzzy match percentage the memory uses.
     #[arg(long, value_name = "PCT", default_value_t = 75,
@@ -263,7 +271,7 @@ pub(crate) struct TranslateArgs {
 
     /// `command`: the program and its arguments, after `--`.
     #[arg(last = true, value_name = "PROGRAM [ARGS]")]
-    command: Vec<String>,
+    pub command: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -287,17 +295,54 @@ struct Record<'a> {
 
 pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    let config = backend_config(&args)?;
     if args.presegmented && args.unit == Unit::Paragraph {
         return Err(usage(
             "--presegmented takes one sentence per line; it does not go with --unit paragraph",
         ));
     }
-
+    // Check the backend's settings before reading anything, so a usage mistake is reported
+    // first.
+    backend_config(&args.backend, &args.from, &args.to)?;
     let text = files::read_text(&args.input)?;
     let segments = split(&text, &args);
-    let glossary = match &args.glossary {
-        Some(path) => glossary_pairs(path, &args.from, &args.to, verbosity)?,
+    let (config, outcome) = translate_segments(
+        &args.backend,
+        &args.from,
+        &args.to,
+        args.glossary.as_deref(),
+        &segments,
+        verbosity,
+    )?;
+
+    let mut out = Output::to(args.out.clone());
+    write(&mut out, &args, &segments, &outcome.translations)?;
+    out.finish()?;
+
+    if verbosity > Verbosity::Quiet {
+        report(
+            &args.backend,
+            &config,
+            &outcome,
+            started.elapsed(),
+            verbosity,
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Translates `segments` with the backend the arguments describe (cache, retries, progress
+/// on standard error included). Returns the backend's configuration with the outcome.
+pub(crate) fn translate_segments(
+    args: &BackendArgs,
+    from: &Lang,
+    to: &Lang,
+    glossary: Option<&Path>,
+    segments: &[String],
+    verbosity: Verbosity,
+) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
+    let config = backend_config(args, from, to)?;
+    let glossary = match glossary {
+        Some(path) => glossary_pairs(path, from, to, verbosity)?,
         None => Vec::new(),
     };
 
@@ -345,8 +390,8 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     engine = engine.with_progress(reporter);
 
     let job = Job {
-        source_lang: args.from.clone(),
-        target_lang: args.to.clone(),
+        source_lang: from.clone(),
+        target_lang: to.clone(),
         glossary,
         context: args.context.clone(),
     };
@@ -355,20 +400,12 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
         .enable_all()
         .build()
         .map_err(|e| usage(format!("cannot start the async runtime: {e}")))?;
-    let result = runtime.block_on(engine.translate(&job, &segments));
+    let result = runtime.block_on(engine.translate(&job, segments));
     if let Some(bar) = &bar {
         bar.bar.finish_and_clear();
     }
     let outcome = result.map_err(engine_failure)?;
-
-    let mut out = Output::to(args.out.clone());
-    write(&mut out, &args, &segments, &outcome.translations)?;
-    out.finish()?;
-
-    if verbosity > Verbosity::Quiet {
-        report(&args, &config, &outcome, started.elapsed(), verbosity);
-    }
-    Ok(Outcome::Ok)
+    Ok((config, outcome))
 }
 
 fn usage(message: impl Into<String>) -> Failure {
@@ -406,8 +443,9 @@ fn env_key(name: &str) -> Option<Secret> {
         .map(|v| Secret::new(v.trim()))
 }
 
-fn backend_config(args: &TranslateArgs) -> Result<AnyBackend, Failure> {
-    if args.backend != BackendName::Tm {
+fn backend_config(args: &BackendArgs, from: &Lang, to: &Lang) -> Result<AnyBackend, Failure> {
+    let name = args.backend.unwrap_or(BackendName::Tm);
+    if name != BackendName::Tm {
         if !args.memories.is_empty() {
             return Err(usage(
                 "--memory is for --backend tm (to use a memory before a service, give \
@@ -417,7 +455,7 @@ fn backend_config(args: &TranslateArgs) -> Result<AnyBackend, Failure> {
         if args.fallback.is_some() {
             return Err(usage("--fallback goes with --backend tm"));
         }
-        return service_config(args.backend, args);
+        return service_config(name, args);
     }
     if args.memories.is_empty() {
         return Err(usage(
@@ -428,15 +466,15 @@ fn backend_config(args: &TranslateArgs) -> Result<AnyBackend, Failure> {
     }
     let mut memory = MemoryConfig::new(args.memories.clone());
     memory.threshold = args.threshold;
-    memory.source_lang = args.from.code().to_string();
-    memory.target_lang = args.to.code().to_string();
+    memory.source_lang = from.code().to_string();
+    memory.target_lang = to.code().to_string();
     if let Some(fallback) = args.fallback {
         memory.fallback = Some(Box::new(service_config(fallback.into(), args)?));
     }
     Ok(AnyBackend::Tm(memory))
 }
 
-fn service_config(name: BackendName, args: &TranslateArgs) -> Result<AnyBackend, Failure> {
+fn service_config(name: BackendName, args: &BackendArgs) -> Result<AnyBackend, Failure> {
     let timeout_secs = args
         .timeout
         .unwrap_or(crate::translate::DEFAULT_TIMEOUT.as_secs_f64());
@@ -624,7 +662,7 @@ fn write(
 
 /// Warnings and the summary line on standard error.
 fn report(
-    args: &TranslateArgs,
+    args: &BackendArgs,
     config: &AnyBackend,
     outcome: &crate::translate::Outcome,
     elapsed: Duration,

@@ -1,7 +1,9 @@
 //! Exchange formats: data in, bytes out. Alignments and bitexts as TSV, JSON lines, bead
-//! lists, Moses file pairs and TMX; findings as SARIF, JUnit and JSON. Nothing here segments,
+//! lists, Moses file pairs, TMX and XLIFF ([`aligned`] reads any of them back with what it
+//! carries, for review and diffs); findings as SARIF, JUnit and JSON. Nothing here segments,
 //! aligns or checks; nothing here prints.
 
+pub mod aligned;
 pub mod beads;
 pub mod findings;
 pub mod jsonl;
@@ -10,6 +12,7 @@ pub mod moses;
 pub mod sarif;
 pub mod tmx;
 pub mod tsv;
+pub mod xliff;
 
 use std::path::Path;
 
@@ -23,6 +26,7 @@ pub enum BitextFormat {
     Tsv,
     Jsonl,
     Tmx,
+    Xliff,
 }
 
 impl BitextFormat {
@@ -36,6 +40,7 @@ impl BitextFormat {
             .to_ascii_lowercase();
         match ext.as_str() {
             "tmx" => BitextFormat::Tmx,
+            "xlf" | "xliff" => BitextFormat::Xliff,
             "jsonl" | "ndjson" | "json" => BitextFormat::Jsonl,
             "tsv" | "tab" => BitextFormat::Tsv,
             _ => match text
@@ -44,6 +49,7 @@ impl BitextFormat {
                 .chars()
                 .next()
             {
+                Some('<') if text.contains("<xliff") => BitextFormat::Xliff,
                 Some('<') => BitextFormat::Tmx,
                 Some('{') => BitextFormat::Jsonl,
                 _ => BitextFormat::Tsv,
@@ -52,7 +58,7 @@ impl BitextFormat {
     }
 }
 
-/// Reads an alignment file passerelle writes (TSV, JSON lines or TMX, told apart by
+/// Reads an alignment file passerelle writes (TSV, JSON lines, TMX or XLIFF, told apart by
 /// extension or content) as pairs of text with their locations in the file.
 pub fn read_bitext(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
     let text = files::read_text(path)?;
@@ -60,6 +66,7 @@ pub fn read_bitext(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bite
         BitextFormat::Tsv => tsv::read(path, &text, src_lang, tgt_lang)?,
         BitextFormat::Jsonl => jsonl::read(path, &text, src_lang, tgt_lang)?,
         BitextFormat::Tmx => tmx::read(path, &text, src_lang, tgt_lang)?,
+        BitextFormat::Xliff => xliff::read(path, &text, src_lang, tgt_lang)?,
     };
     if bitext.pairs.is_empty() && !text.trim().is_empty() {
         return Err(Error::Input(format!(

@@ -1,0 +1,129 @@
+//! `passerelle diff`: compares two alignments of the same source text and exits like `diff`
+//! (0 equal, 1 different, 2 trouble), so that CI can gate on it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::output::Output;
+use super::review::read_document;
+use super::{Failure, Outcome, Verbosity};
+use crate::error::show_path;
+use crate::review::diff;
+use crate::text::Lang;
+
+pub(crate) const LONG_ABOUT: &str = "\
+Compare two alignments of the same source text: before and after a re-translation, aligner A \
+against aligner B, a hypothesis against a gold alignment.
+
+Beads are compared by the source sentences they cover: unchanged (same source sentences, same \
+target text), changed (same source sentences, different target text, with a word-level diff), \
+split (one old bead's source sentences spread over several new beads), merged (the reverse), \
+regrouped (several beads on both sides, grouped differently), added and removed (target text \
+only one side has). A summary line counts each kind.
+
+Both files must record sentence indices: JSON lines or XLIFF written by passerelle, or TSV \
+with its type column (TMX leaves out beads with an empty side, so it cannot be compared). \
+Alignments of different source texts are refused with a message saying where they differ.
+
+Formats:
+  text   unified-diff-like: a @@ header per change, the source, `-` old and `+` new targets
+         with their bead indices, and a `~` line with the word diff; coloured on a terminal
+  json   {\"old\", \"new\", \"summary\": {changed, split, merged, regrouped, added, removed,
+         unchanged, equal}, \"changes\": [{kind, source, old: [beads], new: [beads], words}]}
+  html   a self-contained page with the changes side by side
+
+Exit status: 0 the alignments are the same; 1 they differ; 2 bad usage, unreadable or \
+incomparable input.
+
+Examples:
+  passerelle diff before/article.jsonl out/article.jsonl
+  passerelle diff gold.jsonl out/article.jsonl --format json -o diff.json
+  passerelle diff a.xlf b.xlf --format html -o diff.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// Unified-diff-like text, coloured on a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// A self-contained HTML page.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The first alignment (JSON lines, XLIFF, or TSV with types).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+
+    /// The second alignment of the same source text.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    out: Option<PathBuf>,
+
+    /// Language of the source.
+    #[arg(long, default_value = "fr", value_name = "LANG")]
+    src_lang: Lang,
+
+    /// Language of the target.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    tgt_lang: Lang,
+}
+
+pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
+    let mut docs = Vec::with_capacity(2);
+    for path in [&args.old, &args.new] {
+        let (doc, file) = read_document(path, &args.src_lang, &args.tgt_lang)?;
+        if !file.complete {
+            return Err(Failure::Message(format!(
+                "{}: {} files leave out beads with an empty side, so diff cannot compare them: \
+                 use the JSON lines, XLIFF or TSV alignment",
+                show_path(path),
+                file.format_name()
+            )));
+        }
+        docs.push(doc);
+    }
+    let (old, new) = (&docs[0], &docs[1]);
+    let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;
+    let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let bytes = match args.format {
+        DiffFormat::Text => {
+            let colour = to_stdout
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            diff::to_text(&result, old, new, colour).into_bytes()
+        }
+        DiffFormat::Json => diff::to_json(&result, old, new),
+        DiffFormat::Html => diff::to_html(
+            &result,
+            old,
+            new,
+            concat!("passerelle ", env!("CARGO_PKG_VERSION")),
+        )
+        .into_bytes(),
+    };
+    let mut out = Output::to(args.out.clone());
+    out.write_all(&bytes)?;
+    out.finish()?;
+    if verbosity > Verbosity::Quiet && (!to_stdout || args.format != DiffFormat::Text) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "passerelle: {}",
+            diff::summary_line(&result, old, new)
+        );
+    }
+    Ok(if result.counts.differ() {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    })
+}

@@ -1,0 +1,399 @@
+//! `passerelle run`: the whole job for a project file (`passerelle.toml`): segment, translate
+//! or read the reference, align, check, and write the parallel text, TMX, XLIFF, findings and
+//! the review report. This file finds the project file, adds API keys from the environment,
+//! picks the cache, prints progress and the summary, and sets the exit status; the work is
+//! `crate::pipeline`'s.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{Failure, Outcome, Verbosity};
+use crate::check::Severity;
+use crate::error::show_path;
+use crate::pipeline::config::{self, BackendName, Cache, Config};
+use crate::pipeline::{self, English, Progress, RunOptions, Stage, Summary};
+use crate::translate::{BackendError, Secret};
+
+pub(crate) const LONG_ABOUT: &str = "\
+Run the whole job for a project: for each document of the project file, segment the source, \
+obtain the English (align an existing reference translation, or translate with a backend), \
+align, check against the glossary, and write the outputs.
+
+The project file (passerelle.toml in the current folder, or --config FILE) names the \
+documents, the languages, the glossary, how the English is obtained, the outputs and the \
+check severities; unknown keys and wrong types are errors that name the file, line and key. \
+Relative paths in it are relative to its folder.
+
+Outputs, in the output folder (out/ by default), per document NAME:
+  NAME.fr.txt, NAME.en.txt  parallel text: line i of one is the translation of line i
+                            of the other (empty lines where a sentence has no counterpart)
+  NAME.tsv, NAME.jsonl      the alignment, with bead types, confidences and review flags
+  NAME.tmx                  TMX 1.4b translation memory (OmegaT, Okapi, Trados...)
+  NAME.xlf                  XLIFF 2.0 (bead indices and confidence kept in metadata)
+and for the whole project:
+  findings.json, findings.sarif   the glossary check (as `passerelle check`)
+  report.html                     the review report: open it in a browser
+
+Everything is computed before anything is written, and each file is replaced atomically: \
+a run that fails leaves the previous outputs whole.
+
+API keys come from the environment, never from the file: DEEPL_AUTH_KEY, \
+LIBRETRANSLATE_API_KEY, OPENAI_API_KEY.
+
+Exit status: 0 no finding at or above the threshold ([check] fail_on, default error, or \
+--fail-on); 1 findings at or above it; 2 bad usage, a bad project file, bad input, an output \
+folder that cannot be written, or a backend that failed.
+
+Examples:
+  passerelle run
+  passerelle run --config examples/passerelle.deepl.toml
+  passerelle run --out-dir /tmp/review --fail-on warning";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The project file [default: passerelle.toml in the current folder].
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Write the outputs to this folder instead of the project's [output] dir.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding at or above this severity remains (overrides the
+    /// project's [check] fail_on).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+
+    /// Cache file for machine translations (default: the project's [translate] cache, else
+    /// passerelle/translations.sqlite in the platform's cache folder).
+    #[arg(long, value_name = "PATH")]
+    cache: Option<PathBuf>,
+
+    /// Neither read nor write the translation cache.
+    #[arg(long, conflicts_with = "cache")]
+    no_cache: bool,
+}
+
+pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
+    let path = match &args.config {
+        Some(p) => p.clone(),
+        None => {
+            let p = PathBuf::from(config::FILE_NAME);
+            if !p.exists() {
+                return Err(Failure::Message(format!(
+                    "no {} in this folder: run from a project's root, or give --config FILE \
+                     (examples/ has project files to start from)",
+                    config::FILE_NAME
+                )));
+            }
+            p
+        }
+    };
+    let mut config = Config::load(&path).map_err(|e| Failure::Message(e.to_string()))?;
+    if let Some(dir) = &args.out_dir {
+        config.output.dir = dir.clone();
+    }
+    if let Some(fail_on) = args.fail_on {
+        config.check.fail_on = match fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        };
+    }
+    let mut options = RunOptions::default();
+    if config.needs_backend() {
+        config.translate.set_missing_keys(
+            env_key("DEEPL_AUTH_KEY"),
+            env_key("LIBRETRANSLATE_API_KEY"),
+            env_key("OPENAI_API_KEY"),
+        );
+        check_keys(&config)?;
+        let machine =
+            config.translate.backend != BackendName::Tm || config.translate.fallback.is_some();
+        options.cache = match (&args.cache, args.no_cache, &config.translate.cache) {
+            _ if !machine => None,
+            (_, true, _) | (None, false, Cache::Off) => None,
+            (Some(p), false, _) => Some(p.clone()),
+            (None, false, Cache::At(p)) => Some(p.clone()),
+            (None, false, Cache::Default) => Some(default_cache_path().ok_or_else(|| {
+                Failure::Message(
+                    "no cache folder on this platform: give --cache PATH or --no-cache".into(),
+                )
+            })?),
+        };
+    }
+
+    let terminal = std::io::stderr().is_terminal();
+    let reporter = Reporter {
+        lines: verbosity >= Verbosity::Verbose || (verbosity == Verbosity::Normal && terminal),
+        bar: (verbosity > Verbosity::Quiet && terminal).then(|| Arc::new(Bar::new())),
+        verbose: verbosity >= Verbosity::Verbose,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Message(format!("cannot start the async runtime: {e}")))?;
+    let result = runtime.block_on(pipeline::run(&config, &options, &reporter));
+    if let Some(bar) = &reporter.bar {
+        bar.hide();
+    }
+    let summary = result.map_err(|e| Failure::Message(e.to_string()))?;
+    if verbosity > Verbosity::Quiet {
+        print_summary(&config, &summary);
+    }
+    Ok(if summary.failed() {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// A key from the environment; an empty variable counts as unset.
+fn env_key(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+}
+
+/// Says which variable to set when a backend the project needs has no key.
+fn check_keys(config: &Config) -> Result<(), Failure> {
+    let t = &config.translate;
+    if t.uses(BackendName::Deepl) && t.deepl.as_ref().is_none_or(|c| c.api_key.is_none()) {
+        return Err(Failure::Message(format!(
+            "{}: the deepl backend needs a key: set DEEPL_AUTH_KEY (Free keys end in :fx)",
+            show_path(&config.path)
+        )));
+    }
+    if t.uses(BackendName::Openai)
+        && t.openai
+            .as_ref()
+            .is_none_or(|c| c.api_key.is_none() && c.endpoint.is_none())
+    {
+        return Err(Failure::Message(format!(
+            "{}: the openai backend needs OPENAI_API_KEY for api.openai.com, or \
+             [translate.openai] endpoint = \"http://localhost:11434/v1\" for a local server",
+            show_path(&config.path)
+        )));
+    }
+    Ok(())
+}
+
+fn default_cache_path() -> Option<PathBuf> {
+    Some(
+        dirs::cache_dir()?
+            .join("passerelle")
+            .join("translations.sqlite"),
+    )
+}
+
+/// Progress on standard error: a line per stage, and a bar while translating.
+struct Reporter {
+    lines: bool,
+    bar: Option<Arc<Bar>>,
+    verbose: bool,
+}
+
+impl Progress for Reporter {
+    fn stage(&self, document: Option<&str>, stage: Stage) {
+        if !self.lines {
+            return;
+        }
+        let line = match document {
+            Some(d) => format!("passerelle: {d}: {}…", stage.describe()),
+            None => format!("passerelle: {}…", stage.describe()),
+        };
+        // A translation bar has done its job once the next step starts.
+        if let Some(bar) = &self.bar {
+            bar.hide();
+        }
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+
+    fn translation(&self) -> Option<Arc<dyn crate::translate::Progress>> {
+        match &self.bar {
+            Some(bar) => Some(bar.clone()),
+            None => Some(Arc::new(Retries {
+                verbose: self.verbose,
+            })),
+        }
+    }
+}
+
+/// The translation progress bar, on a terminal. Hidden until a translation starts, so that a
+/// run that only aligns with references shows its stage lines and nothing else.
+struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} {wide_bar} {pos}/{len} segments {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        Bar { bar }
+    }
+
+    /// Clears the bar from the terminal, until the next translation starts.
+    fn hide(&self) {
+        if !self.bar.is_hidden() {
+            self.bar.finish_and_clear();
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+    }
+}
+
+impl crate::translate::Progress for Bar {
+    fn start(&self, total: usize) {
+        self.bar.reset();
+        self.bar.set_message("");
+        self.bar.set_length(total as u64);
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn advance(&self, segments: usize) {
+        self.bar.inc(segments as u64);
+    }
+
+    fn retry(&self, backend: &str, error: &BackendError, _wait: Duration) {
+        let why: String = error.to_string().chars().take(40).collect();
+        self.bar.set_message(format!("(retrying {backend}: {why})"));
+    }
+}
+
+/// Without a terminal: retries on their own lines with -v.
+struct Retries {
+    verbose: bool,
+}
+
+impl crate::translate::Progress for Retries {
+    fn retry(&self, backend: &str, error: &BackendError, wait: Duration) {
+        if self.verbose {
+            let _ = writeln!(
+                std::io::stderr(),
+                "passerelle: {backend}: {error}; retrying in {:.1} s",
+                wait.as_secs_f64()
+            );
+        }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary on standard error: per document, findings, files, time.
+fn print_summary(config: &Config, summary: &Summary) {
+    let mut err = std::io::stderr().lock();
+    for d in &summary.documents {
+        let s = &d.stats;
+        let english = match &d.english {
+            English::Reference(p) => format!("aligned with {}", show_path(p)),
+            English::Backend(b) => format!("translated by {b}"),
+        };
+        let _ = writeln!(
+            err,
+            "passerelle: {}: {} + {} sentences ({english}), {} ({}), {} low confidence",
+            d.name,
+            s.src_sentences,
+            s.tgt_sentences,
+            plural(s.beads, "bead", "beads"),
+            s.kinds_line(),
+            s.low_confidence
+        );
+        if d.untranslated > 0 {
+            let _ = writeln!(
+                err,
+                "passerelle: warning: {}: {} without a match in the translation memory, left \
+                 untranslated (add a fallback backend to translate them)",
+                d.name,
+                plural(d.untranslated, "segment", "segments")
+            );
+        }
+    }
+    let s = &summary.stats;
+    let c = s.counts;
+    let mut line = format!(
+        "passerelle: check: {}, {}, {}",
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.infos, "note", "notes")
+    );
+    if !s.rules.is_empty() {
+        let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        line.push_str(&format!(" ({})", rules.join(", ")));
+    }
+    if summary.baselined > 0 {
+        line.push_str(&format!("; {} accepted by the baseline", summary.baselined));
+    }
+    if summary.failed() {
+        let threshold = summary.fail_on.map_or("never", |t| t.as_str());
+        line.push_str(&format!(
+            "; {} at or above {threshold}",
+            plural(summary.failing, "finding", "findings")
+        ));
+    }
+    let _ = writeln!(err, "{line}");
+    let dir = show_path(&config.output.dir);
+    let names: Vec<String> = summary
+        .written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&config.output.dir)
+                .unwrap_or(p)
+                .display()
+                .to_string()
+        })
+        .collect();
+    let _ = writeln!(
+        err,
+        "passerelle: wrote {} to {}: {}",
+        plural(summary.written.len(), "file", "files"),
+        if dir.ends_with('/') {
+            dir
+        } else {
+            format!("{dir}/")
+        },
+        names.join(" ")
+    );
+    if let Some(report) = summary
+        .written
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "report.html"))
+    {
+        let _ = writeln!(
+            err,
+            "passerelle: review: open {} in a browser; {:.2} s in all",
+            show_path(report),
+            summary.elapsed.as_secs_f64()
+        );
+    } else {
+        let _ = writeln!(
+            err,
+            "passerelle: {:.2} s in all",
+            summary.elapsed.as_secs_f64()
+        );
+    }
+}

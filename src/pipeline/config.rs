@@ -1,0 +1,949 @@
+//! The project file, `passerelle.toml`: which documents to process, in which languages, with
+//! which glossary, where the English comes from, what to write and how strictly to check.
+//!
+//! The file is read with the `toml` crate into structs that refuse unknown keys, so that a
+//! typo is an error rather than a silently ignored setting; every error names the file, the
+//! line and the dotted key (`passerelle.toml:7: translate.deepl.formality: unknown variant
+//! ...`). Relative paths are resolved against the folder holding the file, and stay relative
+//! when that folder is given relatively, so that locations in reports stay
+//! repository-relative. This module reads no environment variable: API keys are added by the
+//! caller ([`Translate::set_missing_keys`]).
+//!
+//! ```toml
+//! source_lang = "fr"
+//! target_lang = "en"
+//! glossary = "glossary/terms.tsv"
+//!
+//! [[document]]
+//! name = "article"
+//! source = "docs/article.fr.txt"
+//! reference = "docs/article.en.txt"   # align against an existing translation
+//!
+//! [translate]                          # for documents without a reference
+//! backend = "tm"                       # tm | deepl | libretranslate | openai | command
+//! [translate.tm]
+//! memories = ["memory.tmx"]
+//!
+//! [check]
+//! fail_on = "error"
+//! severity = { length-ratio = "off" }
+//!
+//! [output]
+//! dir = "out"
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::check::{self, LengthRatio, Level, Rule, Severity};
+use crate::error::{describe_io, show_path};
+use crate::text::{Lang, LineIndex};
+use crate::translate::command::CommandConfig;
+use crate::translate::deepl::DeeplConfig;
+use crate::translate::libretranslate::LibreTranslateConfig;
+use crate::translate::memory::MemoryConfig;
+use crate::translate::openai::OpenAiConfig;
+use crate::translate::{AnyBackend, Secret};
+
+/// The name `passerelle run` looks for in the current folder.
+pub const FILE_NAME: &str = "passerelle.toml";
+
+/// A project file that cannot be used, with where the problem is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}{}{message}", show_path(path), line.map(|l| format!(":{l}")).unwrap_or_default(),
+        key.as_ref().map(|k| format!(": {k}: ")).unwrap_or_else(|| ": ".into()))]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line, when the problem is on one.
+    pub line: Option<usize>,
+    /// The dotted key (`translate.deepl.formality`, `document[1].source`), when there is one.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// A project, as the file describes it, with paths resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The project file itself.
+    pub path: PathBuf,
+    pub source_lang: Lang,
+    pub target_lang: Lang,
+    pub glossary: Option<PathBuf>,
+    pub documents: Vec<Document>,
+    pub translate: Translate,
+    pub align: crate::align::Options,
+    pub check: Check,
+    pub output: Output,
+}
+
+/// One document of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The base name of its output files (`NAME.tsv`, `NAME.tmx`...).
+    pub name: String,
+    pub source: PathBuf,
+    /// An existing translation to align against; without one, the English comes from
+    /// [`Translate`].
+    pub reference: Option<PathBuf>,
+    /// The files hold one sentence per line (blank lines between paragraphs) already.
+    pub presegmented: bool,
+    /// 1-based line of the `[[document]]` entry, for messages.
+    pub line: usize,
+}
+
+/// The translation backends a project can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendName {
+    Tm,
+    Deepl,
+    Libretranslate,
+    Openai,
+    Command,
+}
+
+impl BackendName {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BackendName::Tm => "tm",
+            BackendName::Deepl => "deepl",
+            BackendName::Libretranslate => "libretranslate",
+            BackendName::Openai => "openai",
+            BackendName::Command => "command",
+        }
+    }
+}
+
+impl fmt::Display for BackendName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is sent to the backend as one segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Sentence by sentence: beads are 1-1 by construction.
+    #[default]
+    Sentence,
+    /// Whole paragraphs (more context); the English is then segmented and aligned.
+    Paragraph,
+}
+
+/// Whether and where machine translations are cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cache {
+    /// The caller's default location.
+    Default,
+    Off,
+    At(PathBuf),
+}
+
+/// How the English is obtained for documents without a reference.
+#[derive(Debug, Clone)]
+pub struct Translate {
+    pub backend: BackendName,
+    pub unit: Unit,
+    /// With `tm`: where segments the memory has no match for go.
+    pub fallback: Option<BackendName>,
+    /// A description of the text, for backends that take one.
+    pub context: Option<String>,
+    pub concurrency: usize,
+    pub max_retries: u32,
+    pub cache: Cache,
+    pub tm: Option<MemoryConfig>,
+    pub deepl: Option<DeeplConfig>,
+    pub libretranslate: Option<LibreTranslateConfig>,
+    pub openai: Option<OpenAiConfig>,
+    pub command: Option<CommandConfig>,
+    /// Line of `[translate]` (or 1), for messages about it.
+    line: usize,
+    path: PathBuf,
+}
+
+/// What to check and when to fail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub options: check::Options,
+    /// Findings at or above this fail the run (`None`: never).
+    pub fail_on: Option<Severity>,
+    /// Findings recorded in this file are accepted.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Where the outputs go, and which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub dir: PathBuf,
+    pub formats: BTreeSet<OutputFormat>,
+}
+
+/// One kind of output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// `NAME.fr.txt` and `NAME.en.txt`: line i of one is the translation of line i of the other.
+    Text,
+    /// `NAME.tsv`.
+    Tsv,
+    /// `NAME.jsonl`.
+    Jsonl,
+    /// `NAME.tmx`, TMX 1.4b.
+    Tmx,
+    /// `NAME.xlf`, XLIFF 2.0.
+    Xliff,
+    /// `findings.json`.
+    Findings,
+    /// `findings.sarif`.
+    Sarif,
+    /// `report.html`.
+    Html,
+}
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 8] = [
+        OutputFormat::Text,
+        OutputFormat::Tsv,
+        OutputFormat::Jsonl,
+        OutputFormat::Tmx,
+        OutputFormat::Xliff,
+        OutputFormat::Findings,
+        OutputFormat::Sarif,
+        OutputFormat::Html,
+    ];
+}
+
+// ---------------------------------------------------------------------------------------
+// The file as written.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "fr", deserialize_with = "lang")]
+    source_lang: Lang,
+    #[serde(default = "en", deserialize_with = "lang")]
+    target_lang: Lang,
+    glossary: Option<PathBuf>,
+    #[serde(default)]
+    document: Vec<Spanned<RawDocument>>,
+    translate: Option<Spanned<RawTranslate>>,
+    #[serde(default)]
+    align: RawAlign,
+    #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
+    output: RawOutput,
+}
+
+fn fr() -> Lang {
+    Lang::Fr
+}
+
+fn en() -> Lang {
+    Lang::En
+}
+
+fn lang<'de, D: Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+    let code = String::deserialize(d)?;
+    code.parse().map_err(serde::de::Error::custom)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    #[serde(deserialize_with = "document_name")]
+    name: String,
+    source: PathBuf,
+    reference: Option<PathBuf>,
+    #[serde(default)]
+    presegmented: bool,
+}
+
+/// A name usable as the start of a file name, on every platform.
+fn document_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "'{name}' cannot name output files: use letters, digits, '-', '_' and '.' \
+             (not first)"
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslate {
+    #[serde(default = "tm")]
+    backend: BackendName,
+    #[serde(default)]
+    unit: Unit,
+    fallback: Option<BackendName>,
+    context: Option<String>,
+    #[serde(default = "concurrency", deserialize_with = "concurrency_in_range")]
+    concurrency: usize,
+    #[serde(default = "max_retries")]
+    max_retries: u32,
+    cache: Option<RawCache>,
+    tm: Option<MemoryConfig>,
+    deepl: Option<DeeplConfig>,
+    libretranslate: Option<LibreTranslateConfig>,
+    openai: Option<OpenAiConfig>,
+    command: Option<CommandConfig>,
+}
+
+fn tm() -> BackendName {
+    BackendName::Tm
+}
+
+fn concurrency() -> usize {
+    4
+}
+
+fn max_retries() -> u32 {
+    5
+}
+
+fn concurrency_in_range<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = usize::deserialize(d)?;
+    if (1..=256).contains(&n) {
+        Ok(n)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "concurrency must be between 1 and 256, not {n}"
+        )))
+    }
+}
+
+/// `cache = true`, `cache = false` or `cache = "path/to/file.sqlite"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCache {
+    On(bool),
+    At(PathBuf),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlign {
+    #[serde(default = "review_below", deserialize_with = "score")]
+    review_below: f32,
+}
+
+impl Default for RawAlign {
+    fn default() -> RawAlign {
+        RawAlign {
+            review_below: review_below(),
+        }
+    }
+}
+
+fn review_below() -> f32 {
+    crate::align::Options::default().review_below
+}
+
+fn score<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    let x = f64::deserialize(d)?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x as f32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "a confidence is between 0 and 1, not {x}"
+        )))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    fail_on: FailOn,
+    baseline: Option<PathBuf>,
+    #[serde(default)]
+    severity: BTreeMap<Rule, Level>,
+    #[serde(default)]
+    length_ratio: LengthRatio,
+}
+
+#[derive(Default, Clone, Copy)]
+enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+// By hand rather than derived: a derived enum answers a number with toml's "wanted string or
+// table", which does not say what was found nor what would do.
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FailOn, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "error" => Ok(FailOn::Error),
+            "warning" => Ok(FailOn::Warning),
+            "info" => Ok(FailOn::Info),
+            "never" => Ok(FailOn::Never),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown severity '{other}': use error, warning, info or never"
+            ))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    #[serde(default = "out")]
+    dir: PathBuf,
+    #[serde(default = "all_formats")]
+    formats: Vec<OutputFormat>,
+}
+
+impl Default for RawOutput {
+    fn default() -> RawOutput {
+        RawOutput {
+            dir: out(),
+            formats: all_formats(),
+        }
+    }
+}
+
+fn out() -> PathBuf {
+    PathBuf::from("out")
+}
+
+fn all_formats() -> Vec<OutputFormat> {
+    OutputFormat::ALL.to_vec()
+}
+
+// ---------------------------------------------------------------------------------------
+
+impl Config {
+    /// Reads and validates a project file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read(path)
+            .map_err(|e| ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                key: None,
+                message: describe_io(&e),
+            })
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| ConfigError {
+                    path: path.to_path_buf(),
+                    line: None,
+                    key: None,
+                    message: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                })
+            })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses project-file text as if read from `path` (relative paths in it are resolved
+    /// against `path`'s folder).
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| locate(path, text, &e))?;
+        let index = LineIndex::new(text);
+        let line_of = |span: std::ops::Range<usize>| index.line_col(text, span.start).0;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: &Path| -> PathBuf {
+            if p.is_absolute() || base.as_os_str().is_empty() {
+                p.to_path_buf()
+            } else {
+                tidy(&base.join(p))
+            }
+        };
+        let error = |line: usize, key: String, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: Some(line),
+            key: Some(key),
+            message,
+        };
+
+        if raw.document.is_empty() {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                key: Some("document".into()),
+                message: "no documents: add a [[document]] table with `name` and `source`".into(),
+            });
+        }
+        let mut documents: Vec<Document> = Vec::new();
+        for (k, doc) in raw.document.iter().enumerate() {
+            let line = line_of(doc.span());
+            let doc = doc.get_ref();
+            if let Some(first) = documents.iter().find(|d| d.name == doc.name) {
+                return Err(error(
+                    line,
+                    format!("document[{k}].name"),
+                    format!(
+                        "'{}' is already the name of the document on line {}; names pick the \
+                         output files and must differ",
+                        doc.name, first.line
+                    ),
+                ));
+            }
+            documents.push(Document {
+                name: doc.name.clone(),
+                source: resolve(&doc.source),
+                reference: doc.reference.as_deref().map(resolve),
+                presegmented: doc.presegmented,
+                line,
+            });
+        }
+
+        let translate = match raw.translate {
+            Some(t) => {
+                let line = line_of(t.span());
+                let t = t.into_inner();
+                let mut tm = t.tm;
+                if let Some(m) = tm.as_mut() {
+                    m.memories = m.memories.iter().map(|p| resolve(p)).collect();
+                    m.source_lang = raw.source_lang.code().to_string();
+                    m.target_lang = raw.target_lang.code().to_string();
+                }
+                if t.fallback.is_some() && t.backend != BackendName::Tm {
+                    return Err(error(
+                        line,
+                        "translate.fallback".into(),
+                        "a fallback is for the tm backend (memory misses go to it)".into(),
+                    ));
+                }
+                if t.fallback == Some(BackendName::Tm) {
+                    return Err(error(
+                        line,
+                        "translate.fallback".into(),
+                        "the fallback must be a machine translation backend".into(),
+                    ));
+                }
+                Translate {
+                    backend: t.backend,
+                    unit: t.unit,
+                    fallback: t.fallback,
+                    context: t.context,
+                    concurrency: t.concurrency,
+                    max_retries: t.max_retries,
+                    cache: match t.cache {
+                        None | Some(RawCache::On(true)) => Cache::Default,
+                        Some(RawCache::On(false)) => Cache::Off,
+                        Some(RawCache::At(p)) => Cache::At(resolve(&p)),
+                    },
+                    tm,
+                    deepl: t.deepl,
+                    libretranslate: t.libretranslate,
+                    openai: t.openai,
+                    command: t.command,
+                    line,
+                    path: path.to_path_buf(),
+                }
+            }
+            None => Translate {
+                backend: BackendName::Tm,
+                unit: Unit::Sentence,
+                fallback: None,
+                context: None,
+                concurrency: concurrency(),
+                max_retries: max_retries(),
+                cache: Cache::Default,
+                tm: None,
+                deepl: None,
+                libretranslate: None,
+                openai: None,
+                command: None,
+                line: 0,
+                path: path.to_path_buf(),
+            },
+        };
+
+        let check = Check {
+            options: check::Options {
+                severity: raw.check.severity,
+                length_ratio: raw.check.length_ratio,
+            },
+            fail_on: match raw.check.fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Never => None,
+            },
+            baseline: raw.check.baseline.as_deref().map(resolve),
+        };
+        let output = Output {
+            dir: resolve(&raw.output.dir),
+            formats: raw.output.formats.into_iter().collect(),
+        };
+        Ok(Config {
+            path: path.to_path_buf(),
+            source_lang: raw.source_lang.clone(),
+            target_lang: raw.target_lang.clone(),
+            glossary: raw.glossary.as_deref().map(resolve),
+            documents,
+            translate,
+            align: crate::align::Options {
+                review_below: raw.align.review_below,
+                src_lang: raw.source_lang.clone(),
+                tgt_lang: raw.target_lang.clone(),
+                // The aligner's own choices for what the file does not set.
+                ..crate::align::Options::default()
+            },
+            check,
+            output,
+        })
+    }
+
+    /// Whether some document needs a translation backend (has no reference).
+    pub fn needs_backend(&self) -> bool {
+        self.documents.iter().any(|d| d.reference.is_none())
+    }
+}
+
+impl Translate {
+    /// Fills in the API keys the file leaves out (files should not hold keys): `deepl`,
+    /// `libretranslate` and `openai`, for whichever of them the project uses.
+    pub fn set_missing_keys(
+        &mut self,
+        deepl: Option<Secret>,
+        libretranslate: Option<Secret>,
+        openai: Option<Secret>,
+    ) {
+        if self.uses(BackendName::Deepl) {
+            let c = self.deepl.get_or_insert_with(DeeplConfig::default);
+            if c.api_key.is_none() {
+                c.api_key = deepl;
+            }
+        }
+        if self.uses(BackendName::Libretranslate) {
+            let c = self
+                .libretranslate
+                .get_or_insert_with(LibreTranslateConfig::default);
+            if c.api_key.is_none() {
+                c.api_key = libretranslate;
+            }
+        }
+        if self.uses(BackendName::Openai) {
+            let c = self.openai.get_or_insert_with(OpenAiConfig::default);
+            if c.api_key.is_none() {
+                c.api_key = openai;
+            }
+        }
+    }
+
+    /// Whether `name` is the backend or its fallback.
+    pub fn uses(&self, name: BackendName) -> bool {
+        self.backend == name || self.fallback == Some(name)
+    }
+
+    /// The backend configuration to build, its fallback included.
+    pub fn backend_config(&self) -> Result<AnyBackend, ConfigError> {
+        let primary = self.service(self.backend)?;
+        match (primary, self.fallback) {
+            (AnyBackend::Tm(mut memory), Some(fallback)) => {
+                if memory.fallback.is_some() {
+                    return Err(self.error(
+                        "translate.fallback",
+                        "give the fallback either as translate.fallback or as \
+                         translate.tm.fallback, not both",
+                    ));
+                }
+                memory.fallback = Some(Box::new(self.service(fallback)?));
+                Ok(AnyBackend::Tm(memory))
+            }
+            (config, _) => Ok(config),
+        }
+    }
+
+    fn service(&self, name: BackendName) -> Result<AnyBackend, ConfigError> {
+        Ok(match name {
+            BackendName::Tm => AnyBackend::Tm(self.tm.clone().ok_or_else(|| {
+                self.error(
+                    "translate.tm.memories",
+                    "the tm backend needs a translation memory: add [translate.tm] with \
+                     memories = [\"FILE.tmx\"], give the document a `reference`, or choose \
+                     another backend",
+                )
+            })?),
+            BackendName::Deepl => AnyBackend::Deepl(self.deepl.clone().unwrap_or_default()),
+            BackendName::Libretranslate => {
+                AnyBackend::LibreTranslate(self.libretranslate.clone().unwrap_or_default())
+            }
+            BackendName::Openai => AnyBackend::Openai(self.openai.clone().unwrap_or_default()),
+            BackendName::Command => AnyBackend::Command(self.command.clone().ok_or_else(|| {
+                self.error(
+                    "translate.command.program",
+                    "the command backend needs [translate.command] with program = \"...\"",
+                )
+            })?),
+        })
+    }
+
+    fn error(&self, key: &str, message: &str) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
+            line: (self.line > 0).then_some(self.line),
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// `examples/../corpora/a.txt` as `corpora/a.txt`: paths from a project file in a subfolder
+/// end up in messages and in SARIF, whose consumers (code scanning) match them against the
+/// repository's files literally. `DIR/..` is folded only when DIR is a real folder, not a
+/// symbolic link, for which `..` would lead elsewhere.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let foldable = matches!(out.components().next_back(), Some(Component::Normal(_)))
+                    && !std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+                if foldable {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Turns a TOML error into one naming the line and the dotted key.
+fn locate(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    let message = e.message().trim().to_string();
+    let Some(span) = e.span() else {
+        return ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            key: None,
+            message,
+        };
+    };
+    let index = LineIndex::new(text);
+    let line = index.line_col(text, span.start.min(text.len())).0;
+    let lines: Vec<&str> = text.lines().collect();
+    let (table, own_line) = table_at(&lines, line);
+    // The key is named in the message for unknown and missing fields; otherwise the span is a
+    // value (wrong type) whose key starts its line, or a table header.
+    let named = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string);
+    let leaf = named.or_else(|| {
+        if own_line {
+            return None;
+        }
+        let current = lines.get(line - 1).copied().unwrap_or("");
+        let (key, _) = current.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        (!key.is_empty()).then(|| key.to_string())
+    });
+    // On a header line, an unknown table is named by the header itself (`[[documents]]`).
+    let header_path = table.split('[').next().unwrap_or("").to_string();
+    let key = match (table.is_empty(), leaf) {
+        (true, None) => None,
+        (true, Some(leaf)) => Some(leaf),
+        (false, None) => Some(table),
+        (false, Some(leaf))
+            if own_line && header_path.rsplit('.').next() == Some(leaf.as_str()) =>
+        {
+            Some(header_path)
+        }
+        (false, Some(leaf)) => Some(format!("{table}.{leaf}")),
+    };
+    ConfigError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        key,
+        message,
+    }
+}
+
+/// The table a 1-based line is in (`translate.deepl`, `document[1]`; empty at the top), and
+/// whether the line is that table's header.
+fn table_at(lines: &[&str], line: usize) -> (String, bool) {
+    let header = |l: &str| -> Option<(String, bool)> {
+        let l = l.trim();
+        let l = l.split(" #").next().unwrap_or(l).trim();
+        if let Some(inner) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+            Some((inner.trim().to_string(), true))
+        } else {
+            let inner = l.strip_prefix('[')?.strip_suffix(']')?;
+            Some((inner.trim().to_string(), false))
+        }
+    };
+    for n in (1..=line.min(lines.len())).rev() {
+        if let Some((name, array)) = header(lines[n - 1]) {
+            let name = if array {
+                let k = lines[..n - 1]
+                    .iter()
+                    .filter(|l| header(l).is_some_and(|(h, a)| a && h == name))
+                    .count();
+                format!("{name}[{k}]")
+            } else {
+                name
+            };
+            return (name, n == line);
+        }
+    }
+    (String::new(), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("proj/passerelle.toml"), text)
+    }
+
+    const MINIMAL: &str = "[[document]]\nname = \"a\"\nsource = \"a.fr.txt\"\n";
+
+    #[test]
+    fn defaults_and_resolved_paths() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!(c.source_lang, Lang::Fr);
+        assert_eq!(c.target_lang, Lang::En);
+        assert_eq!(c.documents[0].source, Path::new("proj/a.fr.txt"));
+        assert_eq!(c.documents[0].line, 1);
+        assert_eq!(c.output.dir, Path::new("proj/out"));
+        assert_eq!(c.output.formats.len(), OutputFormat::ALL.len());
+        assert_eq!(c.check.fail_on, Some(Severity::Error));
+        assert_eq!(c.translate.backend, BackendName::Tm);
+        assert!(c.needs_backend());
+        let top = Config::parse(Path::new("passerelle.toml"), MINIMAL).unwrap();
+        assert_eq!(top.documents[0].source, Path::new("a.fr.txt"));
+        // A project in a subfolder naming files beside it: no `sub/../` in paths.
+        let sub = Config::parse(
+            Path::new("sub/passerelle.toml"),
+            "[[document]]\nname = \"a\"\nsource = \"../c/a.fr.txt\"\n\n[output]\ndir = \"./../../out\"\n",
+        )
+        .unwrap();
+        assert_eq!(sub.documents[0].source, Path::new("c/a.fr.txt"));
+        assert_eq!(sub.output.dir, Path::new("../out"));
+    }
+
+    #[test]
+    fn unknown_keys_name_line_and_key() {
+        let e = parse(&format!("{MINIMAL}\n[translate]\nbackend = \"deepl\"\n\n[translate.deepl]\nformality = \"less\"\nnope = 1\n")).unwrap_err();
+        assert_eq!(e.line, Some(10));
+        assert_eq!(e.key.as_deref(), Some("translate.deepl.nope"));
+        assert!(
+            e.to_string()
+                .starts_with("proj/passerelle.toml:10: translate.deepl.nope: unknown field `nope`"),
+            "{e}"
+        );
+        let e = parse(&format!("colour = 1\n{MINIMAL}")).unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("colour")));
+    }
+
+    #[test]
+    fn wrong_types_name_line_and_key() {
+        let e = parse(&format!("{MINIMAL}\n[align]\nreview_below = \"low\"\n")).unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(6), Some("align.review_below"))
+        );
+        let e = parse(&format!(
+            "{MINIMAL}[[document]]\nname = \"b\"\nsource = 3\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(6), Some("document[1].source")),
+            "{e}"
+        );
+        let e = parse(&format!(
+            "{MINIMAL}\n[check]\nseverity = {{ length-ratio = \"loud\" }}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.line, Some(6), "{e}");
+        assert_eq!(e.key.as_deref(), Some("check.severity"), "{e}");
+        let e = parse(&format!("{MINIMAL}\n[check]\nfail_on = 1\n")).unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(6), Some("check.fail_on")),
+            "{e}"
+        );
+        assert!(e.message.starts_with("invalid type: integer `1`"), "{e}");
+        let e = parse(&format!("{MINIMAL}\n[check]\nfail_on = \"errors\"\n")).unwrap_err();
+        assert!(
+            e.message.contains("use error, warning, info or never"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn values_are_validated_where_they_are() {
+        let e = parse(&format!("source_lang = \"français\"\n{MINIMAL}")).unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("source_lang")));
+        let e = parse(&format!("{MINIMAL}\n[align]\nreview_below = 1.5\n")).unwrap_err();
+        assert!(e.message.contains("between 0 and 1"), "{e}");
+        let e = parse("[[document]]\nname = \"../x\"\nsource = \"a\"\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(2), Some("document[0].name"))
+        );
+        let e = parse(&format!("{MINIMAL}{MINIMAL}")).unwrap_err();
+        assert!(e.message.contains("already the name"), "{e}");
+        let e = parse("").unwrap_err();
+        assert!(e.message.contains("no documents"), "{e}");
+        let e = parse(&format!("{MINIMAL}[[document]]\nname = \"b\"\n")).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("document[1].source"), "{e}");
+    }
+
+    #[test]
+    fn backends_and_fallbacks() {
+        let c = parse(&format!(
+            "{MINIMAL}\n[translate]\nbackend = \"tm\"\nfallback = \"openai\"\n\n[translate.tm]\nmemories = [\"m.tmx\"]\n\n[translate.openai]\nendpoint = \"http://localhost:11434/v1\"\nmodel = \"qwen2.5:7b\"\n"
+        ))
+        .unwrap();
+        let mut t = c.translate.clone();
+        t.set_missing_keys(None, None, Some(Secret::new("k")));
+        match t.backend_config().unwrap() {
+            AnyBackend::Tm(m) => {
+                assert_eq!(m.memories, [PathBuf::from("proj/m.tmx")]);
+                assert_eq!(m.fallback.as_deref().map(AnyBackend::name), Some("openai"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = parse(MINIMAL).unwrap();
+        let e = c.translate.backend_config().unwrap_err();
+        assert!(e.message.contains("needs a translation memory"), "{e}");
+        let e = parse(&format!(
+            "{MINIMAL}[translate]\nbackend = \"deepl\"\nfallback = \"openai\"\n"
+        ))
+        .unwrap_err();
+        assert!(e.message.contains("fallback is for the tm backend"), "{e}");
+        let e = parse(&format!("{MINIMAL}[translate]\nbackend = \"babelfish\"\n")).unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(5), Some("translate.backend")),
+            "{e}"
+        );
+        let c = parse(&format!("{MINIMAL}[translate]\ncache = false\n")).unwrap();
+        assert_eq!(c.translate.cache, Cache::Off);
+        let c = parse(&format!("{MINIMAL}[translate]\ncache = \"c.sqlite\"\n")).unwrap();
+        assert_eq!(c.translate.cache, Cache::At("proj/c.sqlite".into()));
+    }
+}

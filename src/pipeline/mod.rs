@@ -1,0 +1,748 @@
+//! The whole job in one call: for every document of a project ([`config::Config`]), segment
+//! the source, translate it or read its reference translation, align, check the result
+//! against the glossary, and write the parallel text, the exchange files, the findings and
+//! the review report.
+//!
+//! [`run`] computes every output in memory first and writes only when everything has
+//! succeeded, each file atomically: a run that fails (a missing file, a backend error) leaves
+//! the previous outputs whole. It reports progress through the [`Progress`] trait and returns
+//! a [`Summary`]; it prints nothing, reads no environment variable and picks no exit code
+//! (the caller decides from [`Summary::failed`]). Of the library's modules, only this one
+//! joins the stages; nothing but the CLI imports it.
+//!
+//! Where the English comes from, per document:
+//! * a `reference`: its sentences are aligned with the source's (glossary pairs help);
+//! * a backend, `unit = "sentence"`: each source sentence is translated, so beads are 1-1 by
+//!   construction; their confidence is the memory's match score when a memory answered (a
+//!   fuzzy match is worth a look) and 1 otherwise; a memory miss is a `1-0` bead;
+//! * a backend, `unit = "paragraph"`: paragraphs are translated, the English is segmented
+//!   and aligned with the source within the paragraph structure.
+//!
+//! After aligning, a source sentence and a target sentence both left without counterpart
+//! side by side are paired, keeping their low confidence (see `fill_gaps`).
+
+pub mod config;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use config::{Config, ConfigError, OutputFormat};
+
+use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Side};
+use crate::check::{self, Baseline, Finding, Severity};
+use crate::error::{show_path, Error};
+use crate::files;
+use crate::formats::{self, findings};
+use crate::glossary::{Glossary, LoadError};
+use crate::review::{self, Stats};
+use crate::segment::{self, Segmenter};
+use crate::text::{one_line, Bitext, Lang, Origin, Segment};
+use crate::translate::{
+    Cache, Engine, EngineOptions, Job, MatchKind, TermPair, TranslateError, Translated,
+};
+
+/// A step of the run, as reported to [`Progress::stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Segment,
+    Translate,
+    Reference,
+    Align,
+    Check,
+    Write,
+}
+
+impl Stage {
+    /// What the step does, for progress lines.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Stage::Segment => "segmenting",
+            Stage::Translate => "translating",
+            Stage::Reference => "reading the reference",
+            Stage::Align => "aligning",
+            Stage::Check => "checking",
+            Stage::Write => "writing",
+        }
+    }
+}
+
+/// What the run reports while it works. Every method has a do-nothing default.
+pub trait Progress: Send + Sync {
+    /// A step starts, for one document (`Some(name)`) or for the whole project.
+    fn stage(&self, document: Option<&str>, stage: Stage) {
+        let _ = (document, stage);
+    }
+
+    /// Where the translation engine reports its progress, if anywhere.
+    fn translation(&self) -> Option<Arc<dyn crate::translate::Progress>> {
+        None
+    }
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// What the caller decides for the run, beyond the project file.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The cache file for machine translations; `None`: no cache.
+    pub cache: Option<PathBuf>,
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Input(#[from] Error),
+    #[error(transparent)]
+    Glossary(#[from] LoadError),
+    #[error(transparent)]
+    Translate(#[from] TranslateError),
+    #[error("{document}: cannot align: {message}")]
+    Align { document: String, message: String },
+}
+
+/// Where a document's English came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum English {
+    Reference(PathBuf),
+    /// Translated by this backend (its name).
+    Backend(String),
+}
+
+/// What happened to one document.
+#[derive(Debug, Clone)]
+pub struct DocumentSummary {
+    pub name: String,
+    pub english: English,
+    pub stats: Stats,
+    /// Segments a translation memory had no match for (left untranslated).
+    pub untranslated: usize,
+    /// Segments the translation took from the cache.
+    pub from_cache: usize,
+}
+
+/// What a run did.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub documents: Vec<DocumentSummary>,
+    /// All documents together.
+    pub stats: Stats,
+    /// Findings a baseline accepted (not counted in `stats`).
+    pub baselined: usize,
+    /// Findings at or above the project's `fail_on`.
+    pub failing: usize,
+    pub fail_on: Option<Severity>,
+    /// The files written, in order.
+    pub written: Vec<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Whether findings at or above the threshold remain.
+    pub fn failed(&self) -> bool {
+        self.failing > 0
+    }
+}
+
+/// The English side of a document.
+enum Target {
+    Reference {
+        path: PathBuf,
+        text: String,
+        segments: Vec<Segment>,
+    },
+    Translated {
+        sentences: Vec<String>,
+        backend: String,
+    },
+}
+
+/// A document once aligned: everything its outputs are made from.
+struct Prepared {
+    name: String,
+    source: PathBuf,
+    src_text: String,
+    src_segments: Vec<Segment>,
+    target: Target,
+    alignment: Alignment,
+    untranslated: usize,
+    from_cache: usize,
+}
+
+impl Prepared {
+    fn aligned(&self, config: &Config) -> AlignedDoc<'_> {
+        let src = self
+            .src_segments
+            .iter()
+            .map(|s| s.span.slice(&self.src_text))
+            .collect();
+        let tgt = match &self.target {
+            Target::Reference { text, segments, .. } => {
+                segments.iter().map(|s| s.span.slice(text)).collect()
+            }
+            Target::Translated { sentences, .. } => sentences.iter().map(String::as_str).collect(),
+        };
+        AlignedDoc {
+            src_lang: config.source_lang.clone(),
+            tgt_lang: config.target_lang.clone(),
+            src,
+            tgt,
+            alignment: self.alignment.clone(),
+        }
+    }
+
+    /// The pairs, with where each side starts in its file.
+    fn bitext(&self, config: &Config) -> Bitext {
+        let doc = self.aligned(config);
+        let mut bitext = doc.to_bitext();
+        let src_lines = LineStarts::new(&self.src_text);
+        let tgt_lines = match &self.target {
+            Target::Reference { text, .. } => Some(LineStarts::new(text)),
+            Target::Translated { .. } => None,
+        };
+        let tgt_file = config
+            .output
+            .formats
+            .contains(&OutputFormat::Text)
+            .then(|| output_path(config, &self.name, &config.target_lang, "txt"));
+        for (k, (pair, bead)) in bitext
+            .pairs
+            .iter_mut()
+            .zip(&self.alignment.beads)
+            .enumerate()
+        {
+            if !bead.src.is_empty() {
+                let start = self.src_segments[bead.src.start as usize].span.start;
+                pair.src_origin = Some(src_lines.origin(&self.source, start));
+            }
+            if bead.tgt.is_empty() {
+                continue;
+            }
+            pair.tgt_origin = match (&self.target, &tgt_lines, &tgt_file) {
+                (Target::Reference { path, segments, .. }, Some(lines), _) => {
+                    let start = segments[bead.tgt.start as usize].span.start;
+                    Some(lines.origin(path, start))
+                }
+                // Translations live in the output's parallel text, line k for bead k.
+                (Target::Translated { .. }, _, Some(file)) => Some(Origin {
+                    path: file.clone(),
+                    line: k as u32 + 1,
+                    column_offset: Some(0),
+                }),
+                _ => None,
+            };
+        }
+        bitext
+    }
+}
+
+/// Byte offsets where lines start, to turn a span start into an [`Origin`].
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(starts)
+    }
+
+    fn origin(&self, path: &Path, offset: usize) -> Origin {
+        let line = self.0.partition_point(|&s| s <= offset).max(1);
+        Origin {
+            path: path.to_path_buf(),
+            line: line as u32,
+            column_offset: Some(offset - self.0[line - 1]),
+        }
+    }
+}
+
+/// Where an output file of a document goes: `DIR/NAME.LANG.txt` or `DIR/NAME.EXT`.
+fn output_path(config: &Config, name: &str, lang: &Lang, ext: &str) -> PathBuf {
+    if ext == "txt" {
+        config
+            .output
+            .dir
+            .join(format!("{name}.{}.txt", lang.code()))
+    } else {
+        config.output.dir.join(format!("{name}.{ext}"))
+    }
+}
+
+/// Runs the whole job for `config`; see the module documentation.
+pub async fn run(
+    config: &Config,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, PipelineError> {
+    let started = Instant::now();
+    let (src_lang, tgt_lang) = (&config.source_lang, &config.target_lang);
+    let glossary = match &config.glossary {
+        Some(path) => {
+            let g = Glossary::load(path)?;
+            for lang in [src_lang, tgt_lang] {
+                if !g.has_lang(lang) {
+                    let has: Vec<&str> = g.langs().iter().map(Lang::code).collect();
+                    return Err(Error::Input(format!(
+                        "{}: no '{lang}' column (the glossary has: {})",
+                        show_path(path),
+                        has.join(", ")
+                    ))
+                    .into());
+                }
+            }
+            g
+        }
+        None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
+    };
+    let pairs = term_pairs(&glossary, src_lang, tgt_lang);
+    let baseline = match &config.check.baseline {
+        Some(path) => {
+            let text = files::read_text(path)?;
+            Some(
+                Baseline::parse(&text)
+                    .map_err(|e| Error::Input(format!("{}: {e}", show_path(path))))?,
+            )
+        }
+        None => None,
+    };
+
+    let mut engine: Option<Engine> = None;
+    let mut prepared = Vec::with_capacity(config.documents.len());
+    for doc in &config.documents {
+        let name = doc.name.as_str();
+        progress.stage(Some(name), Stage::Segment);
+        let src_text = files::read_text(&doc.source)?;
+        let src_segments = split(&src_text, src_lang, doc.presegmented);
+        let mut untranslated = 0;
+        let mut from_cache = 0;
+        let (target, alignment) = match &doc.reference {
+            Some(path) => {
+                progress.stage(Some(name), Stage::Reference);
+                let text = files::read_text(path)?;
+                let segments = split(&text, tgt_lang, doc.presegmented);
+                progress.stage(Some(name), Stage::Align);
+                let alignment = align_sides(
+                    name,
+                    &side(&src_text, &src_segments),
+                    &side(&text, &segments),
+                    &pairs,
+                    &config.align,
+                )?;
+                let target = Target::Reference {
+                    path: path.clone(),
+                    text,
+                    segments,
+                };
+                (target, alignment)
+            }
+            None => {
+                progress.stage(Some(name), Stage::Translate);
+                if engine.is_none() {
+                    engine = Some(build_engine(config, options, progress)?);
+                }
+                let engine = engine.as_ref().expect("built above");
+                let job = Job {
+                    source_lang: src_lang.clone(),
+                    target_lang: tgt_lang.clone(),
+                    glossary: pairs
+                        .iter()
+                        .map(|(s, t)| TermPair::new(s.clone(), t.clone()))
+                        .collect(),
+                    context: config.translate.context.clone(),
+                };
+                match config.translate.unit {
+                    config::Unit::Sentence => {
+                        let texts: Vec<String> = src_segments
+                            .iter()
+                            .map(|s| one_line(s.span.slice(&src_text)).into_owned())
+                            .collect();
+                        let outcome = engine
+                            .translate(&job, &texts)
+                            .await
+                            .map_err(TranslateError::from)?;
+                        from_cache = outcome.stats.from_cache();
+                        let (target, alignment, missed) =
+                            sentence_beads(&outcome.translations, config);
+                        untranslated = missed;
+                        (target, alignment)
+                    }
+                    config::Unit::Paragraph => {
+                        let spans: Vec<_> = segment::paragraphs(&src_text).collect();
+                        let texts: Vec<String> = spans
+                            .iter()
+                            .map(|p| p.slice(&src_text).to_string())
+                            .collect();
+                        let outcome = engine
+                            .translate(&job, &texts)
+                            .await
+                            .map_err(TranslateError::from)?;
+                        from_cache = outcome.stats.from_cache();
+                        untranslated = outcome.stats.untranslated;
+                        let segmenter = Segmenter::new(tgt_lang.clone());
+                        let mut sentences = Vec::new();
+                        let mut paragraphs = Vec::new();
+                        for (k, t) in outcome.translations.iter().enumerate() {
+                            for s in segmenter.segment(&t.text) {
+                                sentences.push(one_line(s.span.slice(&t.text)).into_owned());
+                                paragraphs.push(k as u32);
+                            }
+                        }
+                        progress.stage(Some(name), Stage::Align);
+                        let tgt = Side {
+                            sentences: sentences.iter().map(String::as_str).collect(),
+                            paragraphs,
+                        };
+                        let alignment = align_sides(
+                            name,
+                            &side(&src_text, &src_segments),
+                            &tgt,
+                            &pairs,
+                            &config.align,
+                        )?;
+                        let backend = outcome
+                            .translations
+                            .iter()
+                            .map(|t| t.backend.clone())
+                            .find(|b| !b.is_empty())
+                            .unwrap_or_else(|| config.translate.backend.to_string());
+                        let target = Target::Translated { sentences, backend };
+                        (target, alignment)
+                    }
+                }
+            }
+        };
+        prepared.push(Prepared {
+            name: doc.name.clone(),
+            source: doc.source.clone(),
+            src_text,
+            src_segments,
+            target,
+            alignment,
+            untranslated,
+            from_cache,
+        });
+    }
+
+    // One check over every document, so that consistency spans the project.
+    progress.stage(None, Stage::Check);
+    let mut combined = Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs: Vec::new(),
+    };
+    let mut offsets = Vec::with_capacity(prepared.len());
+    for p in &prepared {
+        offsets.push(combined.pairs.len());
+        combined.pairs.extend(p.bitext(config).pairs);
+    }
+    let mut all_findings = check::check(&combined, &glossary, &config.check.options);
+    let baselined = baseline.as_ref().map_or(0, |b| b.filter(&mut all_findings));
+    let report = findings::Report {
+        bitext: &combined,
+        findings: &all_findings,
+        baselined,
+        fail_on: config.check.fail_on,
+    };
+    let failing = all_findings.iter().filter(|f| report.fails(f)).count();
+
+    // Every output in memory first; nothing is written if anything above failed.
+    let formats = &config.output.formats;
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut review_docs = Vec::with_capacity(prepared.len());
+    let mut summaries = Vec::with_capacity(prepared.len());
+    let mut total = Stats::default();
+    for (d, p) in prepared.iter().enumerate() {
+        let doc = p.aligned(config);
+        let end = offsets.get(d + 1).copied().unwrap_or(combined.pairs.len());
+        let mut rdoc = review::Document::from_aligned(p.name.clone(), &doc);
+        rdoc.findings = all_findings
+            .iter()
+            .filter(|f| (offsets[d]..end).contains(&f.segment))
+            .map(|f| Finding {
+                segment: f.segment - offsets[d],
+                ..f.clone()
+            })
+            .collect();
+        let stats = rdoc.stats();
+        total.add(&stats);
+        summaries.push(DocumentSummary {
+            name: p.name.clone(),
+            english: match &p.target {
+                Target::Reference { path, .. } => English::Reference(path.clone()),
+                Target::Translated { backend, .. } => English::Backend(backend.clone()),
+            },
+            stats,
+            untranslated: p.untranslated,
+            from_cache: p.from_cache,
+        });
+        let path = |ext: &str| output_path(config, &p.name, &config.target_lang, ext);
+        if formats.contains(&OutputFormat::Text) {
+            let (src, tgt) = parallel_text(&doc);
+            outputs.push((output_path(config, &p.name, src_lang, "txt"), src));
+            outputs.push((path("txt"), tgt));
+        }
+        if formats.contains(&OutputFormat::Tsv) {
+            outputs.push((path("tsv"), formats::tsv::write(&doc)));
+        }
+        if formats.contains(&OutputFormat::Jsonl) {
+            outputs.push((path("jsonl"), formats::jsonl::write(&doc)));
+        }
+        if formats.contains(&OutputFormat::Tmx) {
+            outputs.push((path("tmx"), formats::tmx::write(&doc)));
+        }
+        if formats.contains(&OutputFormat::Xliff) {
+            outputs.push((path("xlf"), formats::xliff::write(&doc, &p.name)));
+        }
+        review_docs.push(rdoc);
+    }
+    if formats.contains(&OutputFormat::Findings) {
+        outputs.push((
+            config.output.dir.join("findings.json"),
+            findings::to_json(&report),
+        ));
+    }
+    if formats.contains(&OutputFormat::Sarif) {
+        outputs.push((
+            config.output.dir.join("findings.sarif"),
+            formats::sarif::to_sarif(&report, env!("CARGO_PKG_VERSION")),
+        ));
+    }
+    if formats.contains(&OutputFormat::Html) {
+        let title = match review_docs.as_slice() {
+            [one] => one.name.clone(),
+            many => format!("{} documents", many.len()),
+        };
+        let generator = concat!("passerelle ", env!("CARGO_PKG_VERSION"));
+        let html = review::html::render(&review::html::Report {
+            title: &title,
+            documents: &review_docs,
+            glossary: config.glossary.as_ref().map(|_| &glossary),
+            generator,
+        });
+        outputs.push((config.output.dir.join("report.html"), html.into_bytes()));
+    }
+
+    progress.stage(None, Stage::Write);
+    std::fs::create_dir_all(&config.output.dir).map_err(|e| Error::Write {
+        path: config.output.dir.clone(),
+        source: e,
+    })?;
+    let mut written = Vec::with_capacity(outputs.len());
+    for (path, bytes) in outputs {
+        files::write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(Summary {
+        documents: summaries,
+        stats: total,
+        baselined,
+        failing,
+        fail_on: config.check.fail_on,
+        written,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Sentences of a text, or its lines when it is presegmented.
+fn split(text: &str, lang: &Lang, presegmented: bool) -> Vec<Segment> {
+    if presegmented {
+        segment::lines(text)
+    } else {
+        Segmenter::new(lang.clone()).segment(text)
+    }
+}
+
+fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
+    Side {
+        sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
+        paragraphs: segments.iter().map(|s| s.paragraph).collect(),
+    }
+}
+
+fn align_sides(
+    name: &str,
+    src: &Side,
+    tgt: &Side,
+    pairs: &[(String, String)],
+    options: &align::Options,
+) -> Result<Alignment, PipelineError> {
+    let evidence = Evidence {
+        translation: None,
+        glossary: pairs,
+    };
+    let mut alignment =
+        align::align(src, tgt, evidence, options).map_err(|e| PipelineError::Align {
+            document: name.to_string(),
+            message: e.to_string(),
+        })?;
+    fill_gaps(&mut alignment);
+    Ok(alignment)
+}
+
+/// Pairs a sentence left without counterpart with a target sentence left without one right
+/// next to it (a `1-0` bead beside a `0-1` bead) as one `1-1` bead, as Bleualign's gap filler
+/// does: in a translation both sentences sit at the same place of the text, and a reviewer
+/// is better served by the pair than by two gaps (which the checker reports as
+/// untranslated). The bead keeps the gaps' low confidence, so it stays flagged for review.
+fn fill_gaps(alignment: &mut Alignment) {
+    let beads = std::mem::take(&mut alignment.beads);
+    let mut out = Vec::with_capacity(beads.len());
+    let mut k = 0;
+    while k < beads.len() {
+        if let [a, b] = &beads[k..(k + 2).min(beads.len())] {
+            let deletion = |x: &Bead| x.src.len() == 1 && x.tgt.is_empty();
+            let insertion = |x: &Bead| x.src.is_empty() && x.tgt.len() == 1;
+            if (deletion(a) && insertion(b)) || (insertion(a) && deletion(b)) {
+                out.push(Bead::new(
+                    a.src.start..b.src.end,
+                    a.tgt.start..b.tgt.end,
+                    a.score.max(b.score),
+                ));
+                k += 2;
+                continue;
+            }
+        }
+        out.push(beads[k].clone());
+        k += 1;
+    }
+    alignment.beads = out;
+}
+
+/// Glossary pairs in the direction of the project (French/English glossaries only).
+fn term_pairs(glossary: &Glossary, src: &Lang, tgt: &Lang) -> Vec<(String, String)> {
+    let pairs = glossary.translation_pairs();
+    match (src, tgt) {
+        (Lang::Fr, Lang::En) => pairs,
+        (Lang::En, Lang::Fr) => pairs.into_iter().map(|(fr, en)| (en, fr)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Sentence-by-sentence translations as 1-1 beads (1-0 for a memory miss); returns the
+/// target, the alignment and the number of misses.
+fn sentence_beads(translations: &[Translated], config: &Config) -> (Target, Alignment, usize) {
+    let mut sentences = Vec::new();
+    let mut beads = Vec::with_capacity(translations.len());
+    let mut missed = 0;
+    let mut backend = String::new();
+    for (i, t) in translations.iter().enumerate() {
+        let i = i as u32;
+        let j = sentences.len() as u32;
+        let text = one_line(t.text.trim()).into_owned();
+        if text.is_empty() {
+            missed += usize::from(t.untranslated);
+            beads.push(Bead::new(i..i + 1, j..j, 0.0));
+            continue;
+        }
+        if backend.is_empty() {
+            backend = t.backend.clone();
+        }
+        let score = match &t.memory {
+            Some(m) if m.kind != MatchKind::None && t.backend == "tm" => {
+                f32::from(m.score.min(100)) / 100.0
+            }
+            _ => 1.0,
+        };
+        sentences.push(text);
+        beads.push(Bead::new(i..i + 1, j..j + 1, score));
+    }
+    let alignment = Alignment {
+        beads,
+        review_below: config.align.review_below,
+    };
+    if backend.is_empty() {
+        backend = config.translate.backend.to_string();
+    }
+    (Target::Translated { sentences, backend }, alignment, missed)
+}
+
+/// The parallel text files: line k of each is bead k's text (empty for an empty side), so
+/// that line numbers match across the two files and the other outputs.
+fn parallel_text(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
+    let (mut src, mut tgt) = (String::new(), String::new());
+    for bead in &doc.alignment.beads {
+        let (s, t) = doc.bead_text(bead);
+        src.push_str(&s.replace(['\n', '\r'], " "));
+        src.push('\n');
+        tgt.push_str(&t.replace(['\n', '\r'], " "));
+        tgt.push('\n');
+    }
+    (src.into_bytes(), tgt.into_bytes())
+}
+
+/// Builds the translation engine the project describes.
+fn build_engine(
+    config: &Config,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Engine, PipelineError> {
+    let backend_config = config.translate.backend_config()?;
+    let backend = backend_config.build().map_err(TranslateError::from)?;
+    let mut engine = Engine::new(backend).with_options(EngineOptions {
+        concurrency: config.translate.concurrency,
+        max_retries: config.translate.max_retries,
+        ..EngineOptions::default()
+    });
+    if let Some(fallback) = backend_config.fallback() {
+        engine = engine.with_fallback(fallback.build().map_err(TranslateError::from)?);
+    }
+    if let Some(path) = &options.cache {
+        let cache = Cache::open(path).map_err(TranslateError::from)?;
+        engine = engine.with_cache(Arc::new(cache));
+    }
+    if let Some(p) = progress.translation() {
+        engine = engine.with_progress(p);
+    }
+    Ok(engine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacent_gaps_become_one_flagged_bead() {
+        let mut a = Alignment {
+            beads: vec![
+                Bead::new(0..1, 0..1, 0.9),
+                Bead::new(1..1, 1..2, 0.3),
+                Bead::new(1..2, 2..2, 0.3),
+                Bead::new(2..3, 2..2, 0.3),
+                Bead::new(3..4, 2..3, 0.8),
+                Bead::new(4..5, 3..3, 0.2),
+                Bead::new(5..5, 3..4, 0.3),
+            ],
+            review_below: 0.5,
+        };
+        fill_gaps(&mut a);
+        assert_eq!(
+            a.beads,
+            [
+                Bead::new(0..1, 0..1, 0.9),
+                Bead::new(1..2, 1..2, 0.3),
+                Bead::new(2..3, 2..2, 0.3),
+                Bead::new(3..4, 2..3, 0.8),
+                Bead::new(4..5, 3..4, 0.3),
+            ]
+        );
+        assert!(a.validate(5, 4).is_ok());
+        assert!(a.needs_review(&a.beads[1]));
+    }
+
+    #[test]
+    fn origins_point_at_lines_and_byte_columns() {
+        let lines = LineStarts::new("ab\ncdé\nfin");
+        let o = lines.origin(Path::new("f"), 4);
+        assert_eq!((o.line, o.column_offset), (2, Some(1)));
+        let o = lines.origin(Path::new("f"), 0);
+        assert_eq!((o.line, o.column_offset), (1, Some(0)));
+        let o = lines.origin(Path::new("f"), 8);
+        assert_eq!((o.line, o.column_offset), (3, Some(0)));
+    }
+}

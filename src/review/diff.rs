@@ -1,0 +1,993 @@
+//! Comparing two alignments of the same source text: before and after a re-translation,
+//! aligner A against aligner B, a hypothesis against a gold alignment.
+//!
+//! Both alignments must cover the same source sentences (their indices and texts are
+//! compared; anything else is refused with [`DiffError::DifferentSources`], since a diff of
+//! different texts would mislead). Beads are then grouped by source coverage: the source
+//! sentence boundaries both alignments share cut the text into blocks, and each block is
+//! classified by how many beads each side has there:
+//! * one bead on each side: **unchanged** when the target text is the same (whitespace
+//!   aside), **changed** otherwise (with a word-level diff), **added** or **removed** when the
+//!   target was empty on one side;
+//! * one old bead, several new ones: **split**; the reverse: **merged**; several on both
+//!   sides: **regrouped**.
+//!
+//! Target sentences with no source (`0-1` beads) between blocks are matched by text:
+//! **added** and **removed** are those only one side has. Scores and target indices do not
+//! count: a bead that moved because a sentence was inserted before it is unchanged.
+//!
+//! The result renders as text (unified-diff-like, or coloured for a terminal), JSON or a
+//! self-contained HTML page. Data in, strings out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::ops::Range;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
+
+use super::html::{esc, BASE_CSS};
+use super::{Document, ReviewBead};
+
+/// How one place of the text differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Unchanged,
+    /// Same source sentences, different target text.
+    Changed,
+    /// One old bead's source sentences spread over several new beads.
+    Split,
+    /// Several old beads' source sentences in one new bead.
+    Merged,
+    /// Several beads on both sides, grouped differently.
+    Regrouped,
+    /// Target text only the new alignment has.
+    Added,
+    /// Target text only the old alignment has.
+    Removed,
+}
+
+impl ChangeKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChangeKind::Unchanged => "unchanged",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Split => "split",
+            ChangeKind::Merged => "merged",
+            ChangeKind::Regrouped => "regrouped",
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+/// One word-diff operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WordOp {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// A run of text the word diff keeps, deletes or inserts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Word {
+    pub op: WordOp,
+    pub text: String,
+}
+
+/// One block of the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The source sentences concerned; empty (at a position) for target-only beads.
+    pub source: Range<u32>,
+    /// Indices of the old alignment's beads in this block.
+    pub old: Vec<usize>,
+    /// Indices of the new alignment's beads in this block.
+    pub new: Vec<usize>,
+    /// Word diff of the old and new target texts, for everything but unchanged, added and
+    /// removed blocks.
+    pub words: Vec<Word>,
+}
+
+/// How many blocks of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub unchanged: usize,
+    pub changed: usize,
+    pub split: usize,
+    pub merged: usize,
+    pub regrouped: usize,
+    pub added: usize,
+    pub removed: usize,
+}
+
+impl Counts {
+    /// Whether anything differs.
+    pub fn differ(&self) -> bool {
+        self.changed + self.split + self.merged + self.regrouped + self.added + self.removed > 0
+    }
+
+    fn count(&mut self, kind: ChangeKind) {
+        *match kind {
+            ChangeKind::Unchanged => &mut self.unchanged,
+            ChangeKind::Changed => &mut self.changed,
+            ChangeKind::Split => &mut self.split,
+            ChangeKind::Merged => &mut self.merged,
+            ChangeKind::Regrouped => &mut self.regrouped,
+            ChangeKind::Added => &mut self.added,
+            ChangeKind::Removed => &mut self.removed,
+        } += 1;
+    }
+
+    /// "1 changed, 1 split, 0 merged, 0 regrouped, 2 added, 0 removed, 70 unchanged"
+    pub fn line(&self) -> String {
+        format!(
+            "{} changed, {} split, {} merged, {} regrouped, {} added, {} removed, {} unchanged",
+            self.changed,
+            self.split,
+            self.merged,
+            self.regrouped,
+            self.added,
+            self.removed,
+            self.unchanged
+        )
+    }
+}
+
+/// The comparison of two alignments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    /// Every block in text order, unchanged ones included.
+    pub changes: Vec<Change>,
+    pub counts: Counts,
+}
+
+/// Why two alignments cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    #[error(
+        "{name}: the file does not record sentence indices, which diff needs: compare \
+         alignments passerelle wrote as JSON lines, XLIFF, or TSV with its type column"
+    )]
+    NotIndexed { name: String },
+    #[error(
+        "{name}: bead {bead} does not follow the one before; a monotone alignment is expected"
+    )]
+    NotMonotone { name: String, bead: usize },
+    #[error("{0}")]
+    DifferentSources(String),
+}
+
+/// A bead's source and target sentence indices.
+type Ranges = (Range<u32>, Range<u32>);
+
+fn ranges(doc: &Document) -> Result<Vec<Ranges>, DiffError> {
+    let mut out = Vec::with_capacity(doc.beads.len());
+    let mut next = 0u32;
+    for (k, b) in doc.beads.iter().enumerate() {
+        let (Some(src), Some(tgt)) = (&b.src, &b.tgt) else {
+            return Err(DiffError::NotIndexed {
+                name: doc.name.clone(),
+            });
+        };
+        if src.start != next {
+            return Err(DiffError::NotMonotone {
+                name: doc.name.clone(),
+                bead: k + 1,
+            });
+        }
+        next = src.end;
+        out.push((src.clone(), tgt.clone()));
+    }
+    Ok(out)
+}
+
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let text = words(text);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Refuses alignments of different source texts, saying where they part.
+fn same_sources(old: &Document, new: &Document, n_old: u32, n_new: u32) -> Result<(), DiffError> {
+    let all = |d: &Document| -> Vec<String> {
+        d.beads
+            .iter()
+            .flat_map(|b| b.source.split_whitespace().map(str::to_string))
+            .collect()
+    };
+    let (a, b) = (all(old), all(new));
+    if a != b {
+        let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let context = |w: &[String]| -> String {
+            let from = at.saturating_sub(3);
+            let to = (at + 6).min(w.len());
+            let s = w[from.min(w.len())..to].join(" ");
+            if s.is_empty() {
+                "(end of text)".into()
+            } else {
+                format!("«{s}»")
+            }
+        };
+        return Err(DiffError::DifferentSources(format!(
+            "{} and {} are alignments of different source texts (they part at word {}: {} \
+             against {}); diff compares two alignments of the same text",
+            old.name,
+            new.name,
+            at + 1,
+            context(&a),
+            context(&b)
+        )));
+    }
+    if n_old != n_new {
+        return Err(DiffError::DifferentSources(format!(
+            "{} and {} hold the same source text split differently ({n_old} and {n_new} \
+             source sentences); align both with the same segmentation (--presegmented with \
+             one file) to compare them",
+            old.name, new.name
+        )));
+    }
+    Ok(())
+}
+
+/// Compares two alignments of the same source text.
+pub fn diff(old: &Document, new: &Document) -> Result<Diff, DiffError> {
+    let old_r = ranges(old)?;
+    let new_r = ranges(new)?;
+    let n_old = old_r.last().map_or(0, |(s, _)| s.end);
+    let n_new = new_r.last().map_or(0, |(s, _)| s.end);
+    same_sources(old, new, n_old, n_new)?;
+
+    let ends = |r: &[Ranges]| -> BTreeSet<u32> {
+        r.iter()
+            .filter(|(s, _)| !s.is_empty())
+            .map(|(s, _)| s.end)
+            .collect()
+    };
+    let mut common: Vec<u32> = vec![0];
+    common.extend(ends(&old_r).intersection(&ends(&new_r)).copied());
+    common.dedup();
+    // Slots in text order: gap 2i (at boundary common[i]), block 2i+1 (common[i]..common[i+1]).
+    let slot = |src: &Range<u32>| -> usize {
+        let i = common.partition_point(|&c| c <= src.start) - 1;
+        if src.is_empty() && common[i] == src.start {
+            2 * i
+        } else {
+            2 * i + 1
+        }
+    };
+    let mut slots: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (k, (s, _)) in old_r.iter().enumerate() {
+        slots.entry(slot(s)).or_default().0.push(k);
+    }
+    for (k, (s, _)) in new_r.iter().enumerate() {
+        slots.entry(slot(s)).or_default().1.push(k);
+    }
+
+    let mut changes = Vec::new();
+    for (slot, (o, n)) in slots {
+        let i = slot / 2;
+        if slot % 2 == 0 {
+            gap(common[i], &o, &n, old, new, &mut changes);
+            continue;
+        }
+        let source = common[i]..common.get(i + 1).copied().unwrap_or(n_old);
+        let text = |d: &Document, ks: &[usize]| -> String {
+            ks.iter()
+                .map(|&k| d.beads[k].source.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if words(&text(old, &o)) != words(&text(new, &n)) {
+            return Err(DiffError::DifferentSources(format!(
+                "{} and {} read differently at source sentences {}: «{}» against «{}»; diff \
+                 compares two alignments of the same text",
+                old.name,
+                new.name,
+                show_range(&source),
+                clip(&text(old, &o), 60),
+                clip(&text(new, &n), 60)
+            )));
+        }
+        let count = |r: &[Ranges], ks: &[usize]| ks.iter().filter(|&&k| !r[k].0.is_empty()).count();
+        let (ko, kn) = (count(&old_r, &o), count(&new_r, &n));
+        let target = |d: &Document, ks: &[usize]| -> String {
+            let parts: Vec<&str> = ks
+                .iter()
+                .map(|&k| d.beads[k].target.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            parts.join(" ")
+        };
+        let (a, b) = (target(old, &o), target(new, &n));
+        let kind = match (ko, kn) {
+            (1, 1) if words(&a) == words(&b) => ChangeKind::Unchanged,
+            (1, 1) if a.trim().is_empty() => ChangeKind::Added,
+            (1, 1) if b.trim().is_empty() => ChangeKind::Removed,
+            (1, 1) => ChangeKind::Changed,
+            (1, _) => ChangeKind::Split,
+            (_, 1) => ChangeKind::Merged,
+            _ => ChangeKind::Regrouped,
+        };
+        let words = match kind {
+            ChangeKind::Unchanged | ChangeKind::Added | ChangeKind::Removed => Vec::new(),
+            _ => word_diff(&a, &b),
+        };
+        changes.push(Change {
+            kind,
+            source,
+            old: o,
+            new: n,
+            words,
+        });
+    }
+    let mut counts = Counts::default();
+    for c in &changes {
+        counts.count(c.kind);
+    }
+    Ok(Diff { changes, counts })
+}
+
+/// Target-only beads between two blocks, matched by text.
+fn gap(at: u32, o: &[usize], n: &[usize], old: &Document, new: &Document, out: &mut Vec<Change>) {
+    let texts = |d: &Document, ks: &[usize]| -> Vec<String> {
+        ks.iter().map(|&k| words(&d.beads[k].target)).collect()
+    };
+    let (a, b) = (texts(old, o), texts(new, n));
+    let change = |kind, old: Vec<usize>, new: Vec<usize>, words: Vec<Word>| Change {
+        kind,
+        source: at..at,
+        old,
+        new,
+        words,
+    };
+    for op in similar::capture_diff_slices(Algorithm::Myers, &a, &b) {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                for d in 0..len {
+                    out.push(change(
+                        ChangeKind::Unchanged,
+                        vec![o[old_index + d]],
+                        vec![n[new_index + d]],
+                        Vec::new(),
+                    ));
+                }
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for d in 0..old_len {
+                    out.push(change(
+                        ChangeKind::Removed,
+                        vec![o[old_index + d]],
+                        vec![],
+                        vec![],
+                    ));
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for d in 0..new_len {
+                    out.push(change(
+                        ChangeKind::Added,
+                        vec![],
+                        vec![n[new_index + d]],
+                        vec![],
+                    ));
+                }
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                for d in 0..old_len.max(new_len) {
+                    match (d < old_len, d < new_len) {
+                        (true, true) => out.push(change(
+                            ChangeKind::Changed,
+                            vec![o[old_index + d]],
+                            vec![n[new_index + d]],
+                            word_diff(&a[old_index + d], &b[new_index + d]),
+                        )),
+                        (true, false) => out.push(change(
+                            ChangeKind::Removed,
+                            vec![o[old_index + d]],
+                            vec![],
+                            vec![],
+                        )),
+                        _ => out.push(change(
+                            ChangeKind::Added,
+                            vec![],
+                            vec![n[new_index + d]],
+                            vec![],
+                        )),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Word-level diff, with runs of the same operation joined.
+pub fn word_diff(old: &str, new: &str) -> Vec<Word> {
+    let (old, new) = (words(old), words(new));
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(&old, &new);
+    let mut out: Vec<Word> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => WordOp::Equal,
+            ChangeTag::Delete => WordOp::Delete,
+            ChangeTag::Insert => WordOp::Insert,
+        };
+        let value = change.value();
+        // A space between two changed words belongs to the change, not between two of them.
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(value),
+            _ => out.push(Word {
+                op,
+                text: value.to_string(),
+            }),
+        }
+    }
+    out
+}
+
+fn show_range(r: &Range<u32>) -> String {
+    match r.len() {
+        0 => format!("after {}", r.start),
+        1 => (r.start + 1).to_string(),
+        _ => format!("{}-{}", r.start + 1, r.end),
+    }
+}
+
+fn label(b: &ReviewBead) -> String {
+    let list = |r: &Option<Range<u32>>| -> String {
+        let items: Vec<String> = r.clone().unwrap_or(0..0).map(|i| i.to_string()).collect();
+        format!("[{}]", items.join(","))
+    };
+    format!("{}:{}", list(&b.src), list(&b.tgt))
+}
+
+fn beads_phrase(ks: &[usize]) -> String {
+    match ks {
+        [] => "no bead".into(),
+        [k] => format!("bead {}", k + 1),
+        [first, .., last] => format!("beads {}-{}", first + 1, last + 1),
+    }
+}
+
+fn header(c: &Change) -> String {
+    let place = if c.source.is_empty() {
+        format!("target only, after source sentence {}", c.source.start)
+    } else if c.source.len() == 1 {
+        format!("source sentence {}", c.source.start + 1)
+    } else {
+        format!("source sentences {}", show_range(&c.source))
+    };
+    format!(
+        "@@ {} · {place} · OLD {} → NEW {} @@",
+        c.kind.as_str(),
+        beads_phrase(&c.old),
+        beads_phrase(&c.new)
+    )
+}
+
+/// The summary line: "diff: OLD 73 beads, NEW 74: 1 changed, ... 70 unchanged".
+pub fn summary_line(diff: &Diff, old: &Document, new: &Document) -> String {
+    if !diff.counts.differ() {
+        return format!(
+            "diff: no differences ({} beads, {} blocks unchanged)",
+            new.beads.len(),
+            diff.counts.unchanged
+        );
+    }
+    format!(
+        "diff: OLD {} beads, NEW {}: {}",
+        old.beads.len(),
+        new.beads.len(),
+        diff.counts.line()
+    )
+}
+
+/// Unified-diff-like text: a header per block that differs, the source once, then `-` lines
+/// for the old beads' targets and `+` lines for the new ones (each with its indices). With
+/// `colour`, removed and added words are highlighted in those lines; without, a `~` line shows
+/// the word diff as `[-old-]{+new+}`.
+pub fn to_text(diff: &Diff, old: &Document, new: &Document, colour: bool) -> String {
+    let paint = |style: Style, s: &str| -> String {
+        if colour && !s.is_empty() {
+            format!("{}{s}{}", style.render(), style.render_reset())
+        } else {
+            s.to_string()
+        }
+    };
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into()));
+    let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
+    let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+    let bold = Style::new().bold();
+    let red_hi = red.bold().underline();
+    let green_hi = green.bold().underline();
+    let mut out = String::new();
+    if diff.counts.differ() {
+        let _ = writeln!(out, "{}", paint(bold, &format!("--- {}", old.name)));
+        let _ = writeln!(out, "{}", paint(bold, &format!("+++ {}", new.name)));
+    }
+    let (src_code, tgt_code) = (new.src_lang.code(), new.tgt_lang.code());
+    for c in diff
+        .changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Unchanged)
+    {
+        let _ = writeln!(out, "{}", paint(cyan, &header(c)));
+        if !c.source.is_empty() {
+            let text = c
+                .new
+                .iter()
+                .map(|&k| new.beads[k].source.as_str())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let _ = writeln!(out, "  {src_code}: {}", words(&text));
+        }
+        let one_to_one = c.old.len() == 1 && c.new.len() == 1 && !c.words.is_empty();
+        for &k in &c.old {
+            let b = &old.beads[k];
+            let text = if colour && one_to_one {
+                highlight(&c.words, WordOp::Delete, red_hi, &paint)
+            } else {
+                words(&b.target)
+            };
+            let line = format!("- {tgt_code}: {} {text}", label(b))
+                .trim_end()
+                .to_string();
+            let _ = writeln!(out, "{}", if colour { paint(red, &line) } else { line });
+        }
+        for &k in &c.new {
+            let b = &new.beads[k];
+            let text = if colour && one_to_one {
+                highlight(&c.words, WordOp::Insert, green_hi, &paint)
+            } else {
+                words(&b.target)
+            };
+            let line = format!("+ {tgt_code}: {} {text}", label(b))
+                .trim_end()
+                .to_string();
+            let _ = writeln!(out, "{}", if colour { paint(green, &line) } else { line });
+        }
+        if !colour && !c.words.is_empty() {
+            let mut w = String::new();
+            for word in &c.words {
+                match word.op {
+                    WordOp::Equal => w.push_str(&word.text),
+                    WordOp::Delete => {
+                        let _ = write!(w, "[-{}-]", word.text);
+                    }
+                    WordOp::Insert => {
+                        let _ = write!(w, "{{+{}+}}", word.text);
+                    }
+                }
+            }
+            let _ = writeln!(out, "~ {tgt_code}: {w}");
+        }
+    }
+    let _ = writeln!(out, "{}", summary_line(diff, old, new));
+    out
+}
+
+/// One side of a word diff, the side's own changes painted: what the `-` (or `+`) line shows.
+fn highlight(
+    words: &[Word],
+    side: WordOp,
+    style: Style,
+    paint: &dyn Fn(Style, &str) -> String,
+) -> String {
+    let mut s = String::new();
+    for w in words {
+        if w.op == WordOp::Equal {
+            s.push_str(&w.text);
+        } else if w.op == side {
+            // Reset and restart the line's colour around the highlighted words.
+            s.push_str(&paint(style, &w.text));
+            let base = style.get_fg_color().map(|c| Style::new().fg_color(Some(c)));
+            if let Some(base) = base {
+                s.push_str(&base.render().to_string());
+            }
+        }
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct JsonDiff<'a> {
+    old: JsonSide<'a>,
+    new: JsonSide<'a>,
+    summary: JsonSummary,
+    changes: Vec<JsonChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSide<'a> {
+    name: &'a str,
+    beads: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    #[serde(flatten)]
+    counts: Counts,
+    equal: bool,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    kind: ChangeKind,
+    /// Source sentence indices, half-open.
+    source: [u32; 2],
+    old: Vec<JsonBead<'a>>,
+    new: Vec<JsonBead<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    words: &'a [Word],
+}
+
+#[derive(Serialize)]
+struct JsonBead<'a> {
+    bead: usize,
+    src: Vec<u32>,
+    tgt: Vec<u32>,
+    source: &'a str,
+    target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f32>,
+}
+
+/// `{"old", "new", "summary": {counts, "equal"}, "changes": [...]}`, unchanged blocks left
+/// out; pretty-printed with a final newline.
+pub fn to_json(diff: &Diff, old: &Document, new: &Document) -> Vec<u8> {
+    fn bead(d: &Document, k: usize) -> JsonBead<'_> {
+        let b = &d.beads[k];
+        JsonBead {
+            bead: k,
+            src: b.src.clone().unwrap_or(0..0).collect(),
+            tgt: b.tgt.clone().unwrap_or(0..0).collect(),
+            source: &b.source,
+            target: &b.target,
+            score: b.score.map(|s| (s * 1000.0).round() / 1000.0),
+        }
+    }
+    let json = JsonDiff {
+        old: JsonSide {
+            name: &old.name,
+            beads: old.beads.len(),
+        },
+        new: JsonSide {
+            name: &new.name,
+            beads: new.beads.len(),
+        },
+        summary: JsonSummary {
+            counts: diff.counts,
+            equal: !diff.counts.differ(),
+        },
+        changes: diff
+            .changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Unchanged)
+            .map(|c| JsonChange {
+                kind: c.kind,
+                source: [c.source.start, c.source.end],
+                old: c.old.iter().map(|&k| bead(old, k)).collect(),
+                new: c.new.iter().map(|&k| bead(new, k)).collect(),
+                words: &c.words,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// A self-contained HTML page: the summary, then one row per block that differs, with the
+/// source, the old and new targets, and the word diff marked with `<del>`/`<ins>`.
+pub fn to_html(diff: &Diff, old: &Document, new: &Document, generator: &str) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"{}\">\n<title>Alignment diff: {} → {}</title>\n\
+         <style>\n{BASE_CSS}{DIFF_CSS}</style>\n</head>\n<body>\n<header>\n\
+         <h1>Alignment diff</h1>\n<p class=\"meta\"><del>{}</del> → <ins>{}</ins> · made by {}</p>\n",
+        esc(generator),
+        esc(&old.name),
+        esc(&new.name),
+        esc(&old.name),
+        esc(&new.name),
+        esc(generator)
+    );
+    let c = &diff.counts;
+    out.push_str("<section class=\"summary\" id=\"summary\">\n");
+    for (id, n) in [
+        ("changed", c.changed),
+        ("split", c.split),
+        ("merged", c.merged),
+        ("regrouped", c.regrouped),
+        ("added", c.added),
+        ("removed", c.removed),
+        ("unchanged", c.unchanged),
+    ] {
+        let _ = writeln!(
+            out,
+            "<div class=\"card\" id=\"count-{id}\"><span class=\"value\">{n}</span> \
+             <span class=\"label\">{id}</span></div>"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</section>\n<p class=\"meta\">{}</p>\n</header>\n<main>",
+        esc(&summary_line(diff, old, new))
+    );
+    if !c.differ() {
+        out.push_str("<p>The two alignments are the same.</p>\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "<table class=\"diff\">\n<colgroup><col class=\"c-kind\"><col><col><col></colgroup>\n\
+             <thead><tr><th>Change</th><th>{}</th><th>Old {}</th><th>New {}</th></tr></thead>\n<tbody>",
+            esc(&super::html::language(&new.src_lang)),
+            esc(&super::html::language(&new.tgt_lang)),
+            esc(&super::html::language(&new.tgt_lang))
+        );
+        for (n, ch) in diff
+            .changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Unchanged)
+            .enumerate()
+        {
+            let source = ch
+                .new
+                .iter()
+                .map(|&k| new.beads[k].source.as_str())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let one_to_one = ch.old.len() == 1 && ch.new.len() == 1 && !ch.words.is_empty();
+            let side = |d: &Document, ks: &[usize], op: WordOp| -> String {
+                if ks.is_empty() {
+                    return "<span class=\"empty\">(none)</span>".into();
+                }
+                if one_to_one {
+                    let mut s = String::new();
+                    for w in &ch.words {
+                        match (w.op, op) {
+                            (WordOp::Equal, _) => s.push_str(&esc(&w.text)),
+                            (WordOp::Delete, WordOp::Delete) => {
+                                let _ = write!(s, "<del>{}</del>", esc(&w.text));
+                            }
+                            (WordOp::Insert, WordOp::Insert) => {
+                                let _ = write!(s, "<ins>{}</ins>", esc(&w.text));
+                            }
+                            _ => {}
+                        }
+                    }
+                    return s;
+                }
+                ks.iter()
+                    .map(|&k| {
+                        let b = &d.beads[k];
+                        format!(
+                            "<div class=\"bead\"><span class=\"label\">{}</span> {}</div>",
+                            esc(&label(b)),
+                            esc(&words(&b.target))
+                        )
+                    })
+                    .collect()
+            };
+            let _ = writeln!(
+                out,
+                "<tr id=\"change-{n}\" class=\"{kind}\"><td class=\"kind\"><span class=\"tag\">{kind}</span>\
+                 <span class=\"where\">{}</span></td><td>{}</td><td class=\"old\">{}</td>\
+                 <td class=\"new\">{}</td></tr>",
+                esc(&show_range(&ch.source)),
+                if source.is_empty() {
+                    "<span class=\"empty\">(target only)</span>".to_string()
+                } else {
+                    esc(&words(&source))
+                },
+                side(old, &ch.old, WordOp::Delete),
+                side(new, &ch.new, WordOp::Insert),
+                kind = ch.kind.as_str()
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+const DIFF_CSS: &str = "\
+col.c-kind { width: 8em; }
+del { background: var(--del); color: #8a1c1c; }
+ins { background: var(--ins); color: #145c2c; text-decoration: none; }
+td .tag { display: inline-block; font-size: 12px; font-weight: 600; padding: 0 6px;
+  border-radius: 9px; background: var(--bg-alt); border: 1px solid var(--line); }
+td .where { display: block; color: var(--muted); font-size: 12px; }
+tr.added .tag { background: var(--ins); } tr.removed .tag { background: var(--del); }
+tr.split .tag, tr.merged .tag, tr.regrouped .tag { background: var(--low); }
+.bead + .bead { border-top: 1px dashed var(--line); margin-top: 4px; padding-top: 4px; }
+.bead .label { font: 12px ui-monospace, monospace; color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Lang;
+
+    /// A document from `(src range, tgt range, source, target)` beads.
+    fn doc(name: &str, beads: &[(Range<u32>, Range<u32>, &str, &str)]) -> Document {
+        Document {
+            name: name.into(),
+            src_lang: Lang::Fr,
+            tgt_lang: Lang::En,
+            beads: beads
+                .iter()
+                .map(|(s, t, a, b)| ReviewBead {
+                    source: a.to_string(),
+                    target: b.to_string(),
+                    src: Some(s.clone()),
+                    tgt: Some(t.clone()),
+                    kind: None,
+                    score: Some(0.9),
+                    review: false,
+                })
+                .collect(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn equal_alignments_do_not_differ() {
+        let a = doc(
+            "a",
+            &[(0..1, 0..1, "Un.", "One."), (1..2, 1..2, "Deux.", "Two.")],
+        );
+        let d = diff(&a, &a).unwrap();
+        assert!(!d.counts.differ());
+        assert_eq!(d.counts.unchanged, 2);
+        assert!(to_text(&d, &a, &a, false).starts_with("diff: no differences"));
+    }
+
+    #[test]
+    fn every_kind_of_change() {
+        let old = doc(
+            "old",
+            &[
+                (0..1, 0..1, "Un.", "One."),
+                (1..2, 1..2, "Deux.", "Two."),
+                (2..4, 2..3, "Trois. Quatre.", "Three and four."),
+                (4..5, 3..4, "Cinq.", "Five."),
+                (5..6, 4..5, "Six.", "Six."),
+                (6..7, 5..5, "Sept.", ""),
+                (7..7, 5..6, "", "Extra old."),
+                (7..8, 6..7, "Huit.", "Eight."),
+                (8..9, 7..8, "Neuf.", "Nine."),
+            ],
+        );
+        let new = doc(
+            "new",
+            &[
+                (0..1, 0..1, "Un.", "One."),
+                (1..2, 1..2, "Deux.", "Two, really."),
+                (2..3, 2..3, "Trois.", "Three."),
+                (3..4, 3..4, "Quatre.", "Four."),
+                (4..6, 4..5, "Cinq. Six.", "Five, six."),
+                (6..7, 5..6, "Sept.", "Seven."),
+                (7..8, 6..7, "Huit.", "Eight."),
+                (8..8, 7..8, "", "Extra new."),
+                (8..9, 8..9, "Neuf.", "Nine."),
+            ],
+        );
+        let d = diff(&old, &new).unwrap();
+        let kinds: Vec<ChangeKind> = d.changes.iter().map(|c| c.kind).collect();
+        use ChangeKind::*;
+        assert_eq!(
+            kinds,
+            [Unchanged, Changed, Split, Merged, Added, Removed, Unchanged, Added, Unchanged]
+        );
+        assert_eq!(
+            d.counts,
+            Counts {
+                unchanged: 3,
+                changed: 1,
+                split: 1,
+                merged: 1,
+                regrouped: 0,
+                added: 2,
+                removed: 1
+            }
+        );
+        let changed = &d.changes[1];
+        assert_eq!(
+            changed.words,
+            [
+                Word {
+                    op: WordOp::Delete,
+                    text: "Two.".into()
+                },
+                Word {
+                    op: WordOp::Insert,
+                    text: "Two, really.".into()
+                }
+            ]
+        );
+        let text = to_text(&d, &old, &new, false);
+        assert!(text.starts_with("--- old\n+++ new\n@@ changed · source sentence 2 · OLD bead 2 → NEW bead 2 @@\n  fr: Deux.\n- en: [1]:[1] Two.\n+ en: [1]:[1] Two, really.\n~ en: [-Two.-]{+Two, really.+}\n"), "{text}");
+        assert!(
+            text.contains("@@ split · source sentences 3-4 · OLD bead 3 → NEW beads 3-4 @@"),
+            "{text}"
+        );
+        assert!(text.ends_with("diff: OLD 9 beads, NEW 9: 1 changed, 1 split, 1 merged, 0 regrouped, 2 added, 1 removed, 3 unchanged\n"), "{text}");
+        let json: serde_json::Value = serde_json::from_slice(&to_json(&d, &old, &new)).unwrap();
+        assert_eq!(json["summary"]["split"], 1);
+        assert_eq!(json["summary"]["equal"], false);
+        assert_eq!(json["changes"].as_array().unwrap().len(), 6);
+        assert_eq!(json["changes"][1]["new"][1]["src"], serde_json::json!([3]));
+        let html = to_html(&d, &old, &new, "passerelle test");
+        assert!(
+            html.contains(
+                "<td class=\"old\"><del>Two.</del></td><td class=\"new\"><ins>Two, really.</ins></td>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn regrouped_blocks() {
+        let old = doc(
+            "o",
+            &[(0..2, 0..1, "A. B.", "ab"), (2..3, 1..3, "C.", "c d")],
+        );
+        let new = doc(
+            "n",
+            &[(0..1, 0..2, "A.", "a b"), (1..3, 2..3, "B. C.", "cd")],
+        );
+        let d = diff(&old, &new).unwrap();
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].kind, ChangeKind::Regrouped);
+        assert_eq!(d.changes[0].source, 0..3);
+    }
+
+    #[test]
+    fn different_sources_are_refused() {
+        let a = doc("a", &[(0..1, 0..1, "Un.", "One.")]);
+        let b = doc("b", &[(0..1, 0..1, "Une.", "One.")]);
+        let e = diff(&a, &b).unwrap_err();
+        assert!(e.to_string().contains("different source texts"), "{e}");
+        let c = doc("c", &[(0..2, 0..1, "Un. Deux.", "One.")]);
+        let d = doc("d", &[(0..1, 0..1, "Un. Deux.", "One.")]);
+        let e = diff(&c, &d).unwrap_err();
+        assert!(e.to_string().contains("split differently"), "{e}");
+        let mut e = doc("e", &[(0..1, 0..1, "Un.", "One.")]);
+        e.beads[0].src = None;
+        assert!(matches!(diff(&e, &a), Err(DiffError::NotIndexed { .. })));
+    }
+}

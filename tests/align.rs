@@ -1,0 +1,328 @@
+//! `passerelle align` and `passerelle eval align` from the command line: every output format,
+//! the bundled article against its hand-made gold, translation evidence from a file or a
+//! backend, and bad input.
+
+use std::fs;
+
+use predicates::prelude::*;
+
+use crate::common::{passerelle, stdout_of};
+
+const FR: &str =
+    "Le chat dort depuis 3 heures.\nIl fait beau à Paris.\n\nMicrosoft a annoncé 12 produits.\n";
+const EN: &str =
+    "The cat has slept for 3 hours.\nThe weather is nice in Paris.\n\nMicrosoft announced 12 products.\n";
+
+fn pair(dir: &tempfile::TempDir) -> (String, String) {
+    let fr = dir.path().join("a.fr");
+    let en = dir.path().join("a.en");
+    fs::write(&fr, FR).unwrap();
+    fs::write(&en, EN).unwrap();
+    (
+        fr.to_string_lossy().into_owned(),
+        en.to_string_lossy().into_owned(),
+    )
+}
+
+fn align(args: &[&str]) -> String {
+    let output = passerelle().arg("align").args(args).output().expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout_of(&output)
+}
+
+#[test]
+fn beads_format_lists_indices_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let out = align(&["--presegmented", &fr, &en, "--format", "beads"]);
+    let shapes: Vec<&str> = out.lines().map(|l| l.rsplit_once(':').unwrap().0).collect();
+    assert_eq!(shapes, ["[0]:[0]", "[1]:[1]", "[2]:[2]"]);
+    for line in out.lines() {
+        let score: f32 = line.rsplit_once(':').unwrap().1.parse().unwrap();
+        assert!((0.0..=1.0).contains(&score), "{line}");
+    }
+}
+
+#[test]
+fn tsv_format_has_text_type_score_and_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let out = align(&["--presegmented", &fr, &en]);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[2][0], "Microsoft a annoncé 12 produits.");
+    assert_eq!(rows[2][1], "Microsoft announced 12 products.");
+    assert_eq!(rows[2][2], "1-1");
+    assert!(rows.iter().all(|r| r.len() == 5));
+    // A threshold above every score flags every bead.
+    let flagged = align(&["--presegmented", &fr, &en, "--review-below", "1"]);
+    assert!(
+        flagged.lines().all(|l| l.ends_with("\treview")),
+        "{flagged}"
+    );
+}
+
+#[test]
+fn jsonl_format_is_one_object_per_bead() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let out = align(&["--presegmented", &fr, &en, "--format", "jsonl"]);
+    let beads: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(beads.len(), 3);
+    assert_eq!(beads[1]["src"], serde_json::json!([1]));
+    assert_eq!(beads[1]["tgt"], serde_json::json!([1]));
+    assert_eq!(beads[1]["type"], "1-1");
+    assert_eq!(beads[1]["source"], "Il fait beau à Paris.");
+    assert_eq!(beads[1]["review"], false);
+}
+
+#[test]
+fn tmx_output_is_read_back_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let tmx = dir.path().join("a.tmx");
+    passerelle()
+        .args([
+            "align",
+            "--presegmented",
+            &fr,
+            &en,
+            "--format",
+            "tmx",
+            "--out",
+        ])
+        .arg(&tmx)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&tmx).unwrap();
+    assert!(text.contains("<tmx version=\"1.4\">"));
+    assert_eq!(text.matches("<tu>").count(), 3);
+    assert!(text.contains("<tuv xml:lang=\"en\"><seg>The weather is nice in Paris.</seg></tuv>"));
+    // Another command reads it as a bitext.
+    let glossary = dir.path().join("g.tsv");
+    fs::write(&glossary, "fr\ten\tkind\nchat\tcat\tterm\n").unwrap();
+    passerelle()
+        .args(["check", "--glossary"])
+        .arg(&glossary)
+        .arg(&tmx)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn moses_format_writes_two_parallel_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let prefix = dir.path().join("corpus");
+    passerelle()
+        .args([
+            "align",
+            "--presegmented",
+            &fr,
+            &en,
+            "--format",
+            "moses",
+            "--out",
+        ])
+        .arg(&prefix)
+        .assert()
+        .success();
+    let fr_out = fs::read_to_string(dir.path().join("corpus.fr")).unwrap();
+    let en_out = fs::read_to_string(dir.path().join("corpus.en")).unwrap();
+    assert_eq!(fr_out.lines().count(), 3);
+    assert_eq!(en_out.lines().nth(1), Some("The weather is nice in Paris."));
+    passerelle()
+        .args(["align", "--presegmented", &fr, &en, "--format", "moses"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--out PREFIX"));
+}
+
+/// The bundled article against its English reference: every bead of the hand-made gold.
+#[test]
+fn the_bundled_article_matches_its_gold_alignment() {
+    let dir = tempfile::tempdir().unwrap();
+    for glossary in [None, Some("glossary/microsoft-build.tsv")] {
+        let hyp = dir.path().join("article.beads");
+        let mut cmd = passerelle();
+        cmd.args([
+            "align",
+            "corpora/microsoft-build/article.fr.txt",
+            "corpora/microsoft-build/article.en.txt",
+            "--format",
+            "beads",
+            "--out",
+        ])
+        .arg(&hyp);
+        if let Some(g) = glossary {
+            cmd.args(["--glossary", g]);
+        }
+        cmd.assert().success();
+        let output = passerelle()
+            .args([
+                "eval",
+                "align",
+                "--format",
+                "json",
+                "--gold",
+                "corpora/microsoft-build/article.gold.beads",
+            ])
+            .arg(&hyp)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let f1 = report["total"]["f1_strict"].as_f64().unwrap();
+        assert_eq!(f1, 1.0, "glossary {glossary:?}: {report}");
+    }
+}
+
+#[test]
+fn a_translation_file_is_evidence_and_its_line_count_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let mt = dir.path().join("mt.en");
+    fs::write(
+        &mt,
+        "The cat sleeps for 3 hours.\nIt is nice in Paris.\nMicrosoft announced 12 products.\n",
+    )
+    .unwrap();
+    let out = align(&[
+        "--presegmented",
+        &fr,
+        &en,
+        "--format",
+        "beads",
+        "--translation",
+        mt.to_str().unwrap(),
+    ]);
+    assert_eq!(out.lines().count(), 3);
+    fs::write(&mt, "Only one line.\n").unwrap();
+    passerelle()
+        .args(["align", "--presegmented", &fr, &en, "--translation"])
+        .arg(&mt)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 lines").and(predicate::str::contains("3 sentences")));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_backend_can_make_the_translation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    // `cat` as the external engine: the "translation" is the source itself, which still
+    // shares numbers and names with the target.
+    let out = align(&[
+        "--presegmented",
+        &fr,
+        &en,
+        "--format",
+        "beads",
+        "--backend",
+        "command",
+        "--no-cache",
+        "--",
+        "cat",
+    ]);
+    assert_eq!(out.lines().count(), 3);
+    passerelle()
+        .args([
+            "align",
+            &fr,
+            &en,
+            "--backend",
+            "deepl",
+            "--translation",
+            &fr,
+        ])
+        .assert()
+        .code(2);
+    passerelle()
+        .args(["align", &fr, &en, "--memory", &fr])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--backend"));
+}
+
+#[test]
+fn an_empty_side_gives_deletions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, _) = pair(&dir);
+    let empty = dir.path().join("empty.en");
+    fs::write(&empty, "").unwrap();
+    let out = align(&[
+        "--presegmented",
+        &fr,
+        empty.to_str().unwrap(),
+        "--format",
+        "beads",
+    ]);
+    let shapes: Vec<&str> = out.lines().map(|l| l.rsplit_once(':').unwrap().0).collect();
+    assert_eq!(shapes, ["[0]:[]", "[1]:[]", "[2]:[]"]);
+}
+
+#[test]
+fn bad_input_is_exit_2_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, _) = pair(&dir);
+    let latin1 = dir.path().join("latin1.en");
+    fs::write(&latin1, b"ok\ncaf\xe9\n").unwrap();
+    passerelle()
+        .args(["align", &fr])
+        .arg(&latin1)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "latin1.en: invalid UTF-8 at byte 6",
+        ));
+    passerelle()
+        .args(["align", &fr, "/nonexistent/x.en"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/x.en"));
+    passerelle()
+        .args(["align", &fr, &fr, "--cost-weights", "1,2,3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nine"));
+    passerelle()
+        .args(["align", &fr, &fr, "--review-below", "2"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn cost_weights_change_the_alignment() {
+    let dir = tempfile::tempdir().unwrap();
+    let fr = dir.path().join("b.fr");
+    let en = dir.path().join("b.en");
+    fs::write(&fr, "Oui.\nLe chat dort sur le canapé depuis des heures.\n").unwrap();
+    fs::write(
+        &en,
+        "Yes, that is entirely and absolutely right, as everybody here knows.\nCat.\n",
+    )
+    .unwrap();
+    let (fr, en) = (fr.to_str().unwrap(), en.to_str().unwrap());
+    let default = align(&["--presegmented", fr, en, "--format", "beads"]);
+    // Free skipping and an expensive length mismatch: every sentence is left out.
+    let out = align(&[
+        "--presegmented",
+        fr,
+        en,
+        "--format",
+        "beads",
+        "--cost-weights",
+        "50,0,0,0,9,9,9,1,0",
+    ]);
+    let shapes: Vec<&str> = out.lines().map(|l| l.rsplit_once(':').unwrap().0).collect();
+    assert_eq!(shapes.len(), 4, "{out}");
+    assert!(shapes.iter().all(|s| s.contains("[]")), "{out}");
+    assert_ne!(out, default);
+}
