@@ -205,11 +205,135 @@ where
     path
 }
 
+/// The posterior probability of each step of `path` under the Gibbs distribution over all
+/// paths in the band, `P(path) ∝ exp(-cost(path) / temperature)`: how much of the probability
+/// mass of all alignments goes through this bead. A bead with a close rival (a 2-1 that could
+/// as well be a 1-1 and a 0-1) gets a low value even when both fit well.
+///
+/// `path` is the lattice points from `(0, 0)` to `(n_src, n_tgt)`; the result has one value
+/// per step.
+pub(crate) fn step_posteriors<F>(
+    band: &Band,
+    moves: &[Move],
+    path: &[(u32, u32)],
+    temperature: f32,
+    cost: F,
+) -> Vec<f32>
+where
+    F: Fn(usize, usize, usize, usize) -> f32,
+{
+    let n_src = band.lo.len() - 1;
+    let cells = band.cells();
+    let m = moves.len();
+    // Step costs, once: forward and backward both need them.
+    let mut step = vec![f32::INFINITY; cells * m];
+    for i in 0..=n_src {
+        for j in band.lo[i]..=band.hi[i] {
+            let here = band.offsets[i] + (j - band.lo[i]) as usize;
+            for (k, &(a, b)) in moves.iter().enumerate() {
+                let (a, b) = (usize::from(a), u32::from(b));
+                if i >= a && j >= b && band.index(i - a, j - b).is_some() {
+                    step[here * m + k] = cost(i - a, i, (j - b) as usize, j as usize) / temperature;
+                }
+            }
+        }
+    }
+    let log_add = |x: f64, y: f64| {
+        if x == f64::NEG_INFINITY {
+            return y;
+        }
+        let (hi, lo) = if x > y { (x, y) } else { (y, x) };
+        hi + (lo - hi).exp().ln_1p()
+    };
+    // Log-weights of all paths from the origin to each cell, and from each cell to the end.
+    let mut forward = vec![f64::NEG_INFINITY; cells];
+    let mut backward = vec![f64::NEG_INFINITY; cells];
+    if let Some(origin) = band.index(0, 0) {
+        forward[origin] = 0.0;
+    }
+    for i in 0..=n_src {
+        for j in band.lo[i]..=band.hi[i] {
+            let here = band.offsets[i] + (j - band.lo[i]) as usize;
+            for (k, &(a, b)) in moves.iter().enumerate() {
+                let c = step[here * m + k];
+                if !c.is_finite() {
+                    continue;
+                }
+                let prev = band
+                    .index(i - usize::from(a), j - u32::from(b))
+                    .expect("finite steps start in the band");
+                forward[here] = log_add(forward[here], forward[prev] - f64::from(c));
+            }
+        }
+    }
+    let n_tgt = band.hi[n_src];
+    if let Some(end) = band.index(n_src, n_tgt) {
+        backward[end] = 0.0;
+    }
+    for i in (0..=n_src).rev() {
+        for j in (band.lo[i]..=band.hi[i]).rev() {
+            let here = band.offsets[i] + (j - band.lo[i]) as usize;
+            if backward[here] == f64::NEG_INFINITY {
+                continue;
+            }
+            for (k, &(a, b)) in moves.iter().enumerate() {
+                let c = step[here * m + k];
+                if !c.is_finite() {
+                    continue;
+                }
+                let prev = band
+                    .index(i - usize::from(a), j - u32::from(b))
+                    .expect("finite steps start in the band");
+                backward[prev] = log_add(backward[prev], backward[here] - f64::from(c));
+            }
+        }
+    }
+    let total = band.index(n_src, n_tgt).map_or(0.0, |end| forward[end]);
+    path.windows(2)
+        .map(|w| {
+            let (from, to) = (w[0], w[1]);
+            let (a, b) = ((to.0 - from.0) as u8, (to.1 - from.1) as u8);
+            let (Some(k), Some(start), Some(here)) = (
+                moves.iter().position(|&mv| mv == (a, b)),
+                band.index(from.0 as usize, from.1),
+                band.index(to.0 as usize, to.1),
+            ) else {
+                return 0.0;
+            };
+            let log_p = forward[start] - f64::from(step[here * m + k]) + backward[here] - total;
+            log_p.exp().clamp(0.0, 1.0) as f32
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const MOVES: &[Move] = &[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
+
+    #[test]
+    fn posteriors_are_high_for_a_clear_path_and_split_between_rivals() {
+        let band = Band::full(2, 2);
+        let diagonal = |i0: usize, i1: usize, j0: usize, j1: usize| {
+            if i1 - i0 == 1 && j1 - j0 == 1 && i0 == j0 {
+                0.0
+            } else {
+                10.0
+            }
+        };
+        let p = step_posteriors(&band, MOVES, &[(0, 0), (1, 1), (2, 2)], 1.0, diagonal);
+        assert!(p.iter().all(|&x| x > 0.99), "{p:?}");
+        // Two equally cheap ways through: 1-1 twice, or one 2-2-like pair of 2-1 and 0-1.
+        let rivals = |i0: usize, i1: usize, j0: usize, j1: usize| match (i1 - i0, j1 - j0) {
+            (1, 1) => 1.0,
+            (2, 1) => 1.0,
+            (0, 1) => 1.0,
+            _ => 50.0,
+        };
+        let p = step_posteriors(&band, MOVES, &[(0, 0), (1, 1), (2, 2)], 1.0, rivals);
+        assert!(p.iter().all(|&x| (0.2..0.8).contains(&x)), "{p:?}");
+    }
 
     #[test]
     fn full_band_finds_the_cheapest_path() {
