@@ -250,10 +250,11 @@ const BAND_WIDTH: u32 = 8;
 const MAX_BAND_WIDTH: u32 = 256;
 /// Rows around an edge contact that get the wider band.
 const WIDEN_ROWS: usize = 32;
-/// Keys kept per block at coarse levels: a block of 64 sentences would otherwise carry
+/// Keys kept per block at coarse levels: a block of 256 sentences would otherwise carry
 /// thousands, and the coarse search would cost more than the fine one. The heaviest keys
-/// (rare words, numbers, names) are the ones that place a block.
-const COARSE_KEYS: usize = 48;
+/// (rare words, numbers, names) are the ones that place a block. 48 was too few: on 80 000
+/// sentences of repetitive text with a translation, the coarse path lost its way.
+const COARSE_KEYS: usize = 128;
 
 /// The weights of the cost of a bead. The defaults were tuned on the Bleualign development
 /// document (never on its test set); users with gold alignments of their own can tune them.
