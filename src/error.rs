@@ -22,7 +22,11 @@ pub enum Error {
 
     /// A file that was read but is not what it should be; `line` is 1-based.
     #[error("{}:{line}: {message}", show_path(path))]
-    Parse { path: PathBuf, line: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 
     /// Bad input that is not tied to one line of a file: mismatched counts, empty documents.
     #[error("{0}")]

@@ -21,14 +21,24 @@ fn version_is_printed() {
         .arg("--version")
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(format!("passerelle {}", env!("CARGO_PKG_VERSION"))));
+        .stdout(predicate::str::starts_with(format!(
+            "passerelle {}",
+            env!("CARGO_PKG_VERSION")
+        )));
 }
 
 #[test]
 fn unknown_subcommands_and_flags_are_usage_errors() {
-    passerelle().arg("frobnicate").assert().code(2).stderr(predicate::str::contains("unrecognized subcommand"));
+    passerelle()
+        .arg("frobnicate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand"));
     passerelle().args(["segment", "--nope"]).assert().code(2);
-    passerelle().assert().code(2).stderr(predicate::str::contains("Usage"));
+    passerelle()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage"));
 }
 
 #[test]
@@ -46,5 +56,9 @@ fn completions_for_each_shell() {
 
 #[test]
 fn quiet_and_verbose_conflict() {
-    passerelle().args(["-q", "-v", "segment"]).write_stdin("x").assert().code(2);
+    passerelle()
+        .args(["-q", "-v", "segment"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
 }

@@ -12,7 +12,9 @@ use crate::common::{passerelle, repo_root, stdout_of};
 fn text_format_one_sentence_per_line_and_blank_lines_between_paragraphs() {
     let out = passerelle()
         .arg("segment")
-        .write_stdin("Titre\n\nM. Dupont est venu lundi.Il est\nreparti. « Pourquoi ? » Nul ne sait.\n")
+        .write_stdin(
+            "Titre\n\nM. Dupont est venu lundi.Il est\nreparti. « Pourquoi ? » Nul ne sait.\n",
+        )
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -25,19 +27,37 @@ fn text_format_one_sentence_per_line_and_blank_lines_between_paragraphs() {
 #[test]
 fn jsonl_spans_slice_the_input_bytes() {
     let input = "\u{feff}Été 2025.\r\nÇa coûte 4,20 €. Fin.\r\n\r\nDeuxième paragraphe.";
-    let out = passerelle().args(["segment", "--format", "jsonl", "-"]).write_stdin(input).output().unwrap();
+    let out = passerelle()
+        .args(["segment", "--format", "jsonl", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let records: Vec<Value> =
-        stdout_of(&out).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    let records: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
     assert_eq!(records.len(), 4);
     for (k, r) in records.iter().enumerate() {
-        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&input[start..end], r["text"].as_str().unwrap());
         assert_eq!(r["id"].as_u64().unwrap() as usize, k);
     }
-    assert_eq!(records[0]["start"], 3, "the BOM is not part of the first sentence");
+    assert_eq!(
+        records[0]["start"], 3,
+        "the BOM is not part of the first sentence"
+    );
     assert_eq!(records[1]["text"], "Ça coûte 4,20 €.");
-    assert_eq!(records.iter().map(|r| r["paragraph"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 0, 0, 1]);
+    assert_eq!(
+        records
+            .iter()
+            .map(|r| r["paragraph"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [0, 0, 0, 1]
+    );
 }
 
 #[test]
@@ -68,8 +88,18 @@ fn any_language_code_is_accepted() {
 
 #[test]
 fn empty_input_prints_nothing_and_succeeds() {
-    passerelle().arg("segment").write_stdin("").assert().success().stdout("");
-    passerelle().arg("segment").write_stdin("  \n\n\u{a0}\n").assert().success().stdout("");
+    passerelle()
+        .arg("segment")
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout("");
+    passerelle()
+        .arg("segment")
+        .write_stdin("  \n\n\u{a0}\n")
+        .assert()
+        .success()
+        .stdout("");
 }
 
 #[test]
@@ -83,7 +113,9 @@ fn invalid_utf8_is_exit_2_with_file_and_byte_offset() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("latin1.txt: invalid UTF-8 at byte 15"));
+        .stderr(predicate::str::contains(
+            "latin1.txt: invalid UTF-8 at byte 15",
+        ));
     passerelle()
         .arg("segment")
         .write_stdin(&b"ok \xff"[..])
@@ -103,7 +135,11 @@ fn missing_file_is_exit_2_naming_it() {
 
 #[test]
 fn a_directory_is_not_a_file() {
-    passerelle().args(["segment", "corpora"]).assert().code(2).stderr(predicate::str::contains("corpora:"));
+    passerelle()
+        .args(["segment", "corpora"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("corpora:"));
 }
 
 #[test]
@@ -123,7 +159,9 @@ fn out_writes_a_file_and_nothing_on_stdout() {
         .write_stdin("Un.")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("/nonexistent/dir/x.txt: cannot write"));
+        .stderr(predicate::str::contains(
+            "/nonexistent/dir/x.txt: cannot write",
+        ));
 }
 
 #[test]
@@ -134,7 +172,12 @@ fn verbose_reports_counts_and_quiet_reports_nothing() {
         .assert()
         .success()
         .stderr(predicate::str::contains("2 sentences"));
-    passerelle().args(["--quiet", "segment"]).write_stdin("Un. Deux.").assert().success().stderr("");
+    passerelle()
+        .args(["--quiet", "segment"])
+        .write_stdin("Un. Deux.")
+        .assert()
+        .success()
+        .stderr("");
 }
 
 #[test]
@@ -152,12 +195,22 @@ fn a_closed_pipe_is_not_an_error() {
         let _ = stdin.write_all(text.as_bytes());
     });
     let mut first = [0u8; 64];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take()); // the reader goes away, like `| head -1`
     let status = child.wait().unwrap();
     writer.join().unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");
     assert_eq!(stderr, "");
 }
@@ -167,14 +220,25 @@ fn a_closed_pipe_is_not_an_error() {
 /// where the page lost a line break and no punctuation is left to find).
 #[test]
 fn bundled_french_article_snapshot() {
-    let out = passerelle().args(["segment", "corpora/microsoft-build/article.fr.txt"]).output().unwrap();
+    let out = passerelle()
+        .args(["segment", "corpora/microsoft-build/article.fr.txt"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     insta::assert_snapshot!("article_fr_segments", stdout_of(&out));
 }
 
 #[test]
 fn bundled_english_reference_snapshot() {
-    let out = passerelle().args(["segment", "--lang", "en", "corpora/microsoft-build/article.en.txt"]).output().unwrap();
+    let out = passerelle()
+        .args([
+            "segment",
+            "--lang",
+            "en",
+            "corpora/microsoft-build/article.en.txt",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     insta::assert_snapshot!("article_en_segments", stdout_of(&out));
 }
@@ -182,7 +246,14 @@ fn bundled_english_reference_snapshot() {
 #[test]
 fn corpus_is_the_shared_article_byte_for_byte_when_available() {
     let shared = repo_root().join("../shared/corpora/microsoft-build-protest.fr.txt");
-    let Ok(original) = std::fs::read(&shared) else { return }; // not on every machine
-    let bundled = std::fs::read(repo_root().join("corpora/microsoft-build/article.fr.txt")).unwrap();
-    assert!(original == bundled, "corpora/microsoft-build/article.fr.txt differs from {}", shared.display());
+    let Ok(original) = std::fs::read(&shared) else {
+        return;
+    }; // not on every machine
+    let bundled =
+        std::fs::read(repo_root().join("corpora/microsoft-build/article.fr.txt")).unwrap();
+    assert!(
+        original == bundled,
+        "corpora/microsoft-build/article.fr.txt differs from {}",
+        shared.display()
+    );
 }

@@ -157,11 +157,11 @@ fn shared_evidence_and_fitting_lengths_make_a_bead_cheap() {
         let mut scratch = Scratch::default();
         m.cost(s, t, Model::overlap(s, t, &mut scratch))
     };
-    let matched = cost(&[a.clone()], &[b.clone()]);
-    assert!(matched < cost(&[a.clone()], &[unrelated.clone()]));
-    assert!(matched < cost(&[a.clone()], &[long.clone()]));
+    let matched = cost(std::slice::from_ref(&a), std::slice::from_ref(&b));
+    assert!(matched < cost(std::slice::from_ref(&a), std::slice::from_ref(&unrelated)));
+    assert!(matched < cost(std::slice::from_ref(&a), std::slice::from_ref(&long)));
     // A 2-1 bead pays its prior over the same evidence.
-    let two = cost(&[a.clone(), unrelated.clone()], &[b.clone()]);
+    let two = cost(&[a.clone(), unrelated.clone()], std::slice::from_ref(&b));
     assert!(two > matched);
 }
 
@@ -186,7 +186,7 @@ fn a_bead_across_a_paragraph_end_on_one_side_only_pays() {
     let b = unit(40.0, &[1], true);
     let b_open = unit(40.0, &[1], false);
     let m = model(&[a.clone(), b.clone()]);
-    let both = m.cost(&[a.clone()], &[b.clone()], 1.0);
-    let one = m.cost(&[a.clone()], &[b_open.clone()], 1.0);
+    let both = m.cost(std::slice::from_ref(&a), std::slice::from_ref(&b), 1.0);
+    let one = m.cost(std::slice::from_ref(&a), std::slice::from_ref(&b_open), 1.0);
     assert!((one - both - CostWeights::WITHOUT_TRANSLATION.paragraph).abs() < 1e-4);
 }

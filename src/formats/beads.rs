@@ -15,7 +15,12 @@ use crate::error::{Error, Result};
 pub fn write(alignment: &Alignment) -> Vec<u8> {
     let mut out = String::new();
     for bead in &alignment.beads {
-        out.push_str(&format!("{}:{}:{:.3}\n", list(bead.src.clone()), list(bead.tgt.clone()), bead.score));
+        out.push_str(&format!(
+            "{}:{}:{:.3}\n",
+            list(bead.src.clone()),
+            list(bead.tgt.clone()),
+            bead.score
+        ));
     }
     out.into_bytes()
 }
@@ -41,16 +46,29 @@ pub fn read_index_beads(path: &Path, text: &str) -> Result<Vec<IndexBead>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let err = |message: String| Error::Parse { path: path.to_path_buf(), line: n + 1, message };
-        let (src, rest) = parse_list(line).ok_or_else(|| err(format!("expected `[i,...]:[j,...]`, found `{line}`")))?;
-        let rest = rest.trim_start().strip_prefix(':').ok_or_else(|| err("expected `:` after the source list".into()))?;
-        let (tgt, rest) = parse_list(rest.trim_start()).ok_or_else(|| err("expected a target list `[j,...]`".into()))?;
+        let err = |message: String| Error::Parse {
+            path: path.to_path_buf(),
+            line: n + 1,
+            message,
+        };
+        let (src, rest) = parse_list(line)
+            .ok_or_else(|| err(format!("expected `[i,...]:[j,...]`, found `{line}`")))?;
+        let rest = rest
+            .trim_start()
+            .strip_prefix(':')
+            .ok_or_else(|| err("expected `:` after the source list".into()))?;
+        let (tgt, rest) = parse_list(rest.trim_start())
+            .ok_or_else(|| err("expected a target list `[j,...]`".into()))?;
         let rest = rest.trim();
         let score = match rest.strip_prefix(':') {
             None if rest.is_empty() => None,
             None => return Err(err(format!("unexpected `{rest}` after the target list"))),
             Some(s) if s.trim().is_empty() => None,
-            Some(s) => Some(s.trim().parse::<f32>().map_err(|_| err(format!("score `{}` is not a number", s.trim())))?),
+            Some(s) => Some(
+                s.trim()
+                    .parse::<f32>()
+                    .map_err(|_| err(format!("score `{}` is not a number", s.trim())))?,
+            ),
         };
         beads.push(IndexBead { src, tgt, score });
     }
@@ -65,15 +83,22 @@ fn parse_list(s: &str) -> Option<(Vec<u32>, &str)> {
     let items = if inner.is_empty() {
         Vec::new()
     } else {
-        inner.split(',').map(|p| p.trim().parse::<u32>().ok()).collect::<Option<Vec<_>>>()?
+        inner
+            .split(',')
+            .map(|p| p.trim().parse::<u32>().ok())
+            .collect::<Option<Vec<_>>>()?
     };
     Some((items, &s[close + 1..]))
 }
 
 /// The range covered by consecutive ascending indices, if they are.
 pub fn contiguous(ids: &[u32]) -> Option<Range<u32>> {
-    let Some(&first) = ids.first() else { return Some(0..0) };
-    ids.windows(2).all(|w| w[1] == w[0] + 1).then(|| first..first + ids.len() as u32)
+    let Some(&first) = ids.first() else {
+        return Some(0..0);
+    };
+    ids.windows(2)
+        .all(|w| w[1] == w[0] + 1)
+        .then(|| first..first + ids.len() as u32)
 }
 
 /// Reads a beads file as a monotone alignment. Empty sides are placed where the neighbouring
@@ -85,15 +110,32 @@ pub fn read(path: &Path, text: &str) -> Result<Alignment> {
         let bad = |side: &str| Error::Parse {
             path: path.to_path_buf(),
             line: k + 1,
-            message: format!("{side} indices are not consecutive; a monotone alignment is expected"),
+            message: format!(
+                "{side} indices are not consecutive; a monotone alignment is expected"
+            ),
         };
-        let src = if b.src.is_empty() { next_src..next_src } else { contiguous(&b.src).ok_or_else(|| bad("source"))? };
-        let tgt = if b.tgt.is_empty() { next_tgt..next_tgt } else { contiguous(&b.tgt).ok_or_else(|| bad("target"))? };
+        let src = if b.src.is_empty() {
+            next_src..next_src
+        } else {
+            contiguous(&b.src).ok_or_else(|| bad("source"))?
+        };
+        let tgt = if b.tgt.is_empty() {
+            next_tgt..next_tgt
+        } else {
+            contiguous(&b.tgt).ok_or_else(|| bad("target"))?
+        };
         next_src = src.end;
         next_tgt = tgt.end;
-        beads.push(Bead { src, tgt, score: b.score.unwrap_or(1.0).clamp(0.0, 1.0) });
+        beads.push(Bead {
+            src,
+            tgt,
+            score: b.score.unwrap_or(1.0).clamp(0.0, 1.0),
+        });
     }
-    Ok(Alignment { beads, review_below: 0.0 })
+    Ok(Alignment {
+        beads,
+        review_below: 0.0,
+    })
 }
 
 #[cfg(test)]
@@ -103,19 +145,37 @@ mod tests {
     #[test]
     fn round_trip() {
         let alignment = Alignment {
-            beads: vec![Bead::new(0..1, 0..2, 0.953), Bead::new(1..1, 2..3, 0.5), Bead::new(1..3, 3..4, 1.0)],
+            beads: vec![
+                Bead::new(0..1, 0..2, 0.953),
+                Bead::new(1..1, 2..3, 0.5),
+                Bead::new(1..3, 3..4, 1.0),
+            ],
             review_below: 0.0,
         };
         let bytes = write(&alignment);
-        assert_eq!(String::from_utf8_lossy(&bytes), "[0]:[0,1]:0.953\n[]:[2]:0.500\n[1,2]:[3]:1.000\n");
+        assert_eq!(
+            String::from_utf8_lossy(&bytes),
+            "[0]:[0,1]:0.953\n[]:[2]:0.500\n[1,2]:[3]:1.000\n"
+        );
         let back = read(Path::new("x"), std::str::from_utf8(&bytes).unwrap()).unwrap();
         assert_eq!(back.beads, alignment.beads);
     }
 
     #[test]
     fn reads_vecalign_spacing_and_gold_without_scores() {
-        let beads = read_index_beads(Path::new("g"), "[0]:[0, 1]\n\n# c\n[4,7]:[4,5]:0.1\n[5]:[]\n").unwrap();
-        assert_eq!(beads[0], IndexBead { src: vec![0], tgt: vec![0, 1], score: None });
+        let beads = read_index_beads(
+            Path::new("g"),
+            "[0]:[0, 1]\n\n# c\n[4,7]:[4,5]:0.1\n[5]:[]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            beads[0],
+            IndexBead {
+                src: vec![0],
+                tgt: vec![0, 1],
+                score: None
+            }
+        );
         assert_eq!(beads[1].src, [4, 7]);
         assert_eq!(beads[2].tgt, Vec::<u32>::new());
     }

@@ -52,7 +52,11 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
 fn parse_lines(path: &Path, text: &str) -> Result<Vec<(u32, Record)>> {
     let mut records = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let line = if n == 0 { line.trim_start_matches('\u{feff}') } else { line };
+        let line = if n == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -71,11 +75,25 @@ pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
     let pairs = parse_lines(path, text)?
         .into_iter()
         .map(|(line, r)| {
-            let origin = Some(Origin { path: path.to_path_buf(), line, column_offset: None });
-            Pair { src: r.source, tgt: r.target, src_origin: origin.clone(), tgt_origin: origin, low_confidence: r.review }
+            let origin = Some(Origin {
+                path: path.to_path_buf(),
+                line,
+                column_offset: None,
+            });
+            Pair {
+                src: r.source,
+                tgt: r.target,
+                src_origin: origin.clone(),
+                tgt_origin: origin,
+                low_confidence: r.review,
+            }
         })
         .collect();
-    Ok(Bitext { src_lang: src_lang.clone(), tgt_lang: tgt_lang.clone(), pairs })
+    Ok(Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs,
+    })
 }
 
 /// Reads the beads of a JSON-lines alignment (the `src` and `tgt` index lists), for
@@ -90,7 +108,14 @@ pub fn read_alignment(path: &Path, text: &str) -> Result<Alignment> {
                 message: format!("{side} indices {ids:?} are not consecutive"),
             })
         };
-        beads.push(Bead { src: range(&r.src, "source")?, tgt: range(&r.tgt, "target")?, score: r.score });
+        beads.push(Bead {
+            src: range(&r.src, "source")?,
+            tgt: range(&r.tgt, "target")?,
+            score: r.score,
+        });
     }
-    Ok(Alignment { beads, review_below: 0.0 })
+    Ok(Alignment {
+        beads,
+        review_below: 0.0,
+    })
 }

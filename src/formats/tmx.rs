@@ -41,8 +41,14 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
         if doc.alignment.needs_review(bead) {
             out.push_str("      <prop type=\"x-passerelle-review\">yes</prop>\n");
         }
-        out.push_str(&format!("      <tuv xml:lang=\"{src_lang}\"><seg>{}</seg></tuv>\n", escape(&src)));
-        out.push_str(&format!("      <tuv xml:lang=\"{tgt_lang}\"><seg>{}</seg></tuv>\n", escape(&tgt)));
+        out.push_str(&format!(
+            "      <tuv xml:lang=\"{src_lang}\"><seg>{}</seg></tuv>\n",
+            escape(&src)
+        ));
+        out.push_str(&format!(
+            "      <tuv xml:lang=\"{tgt_lang}\"><seg>{}</seg></tuv>\n",
+            escape(&tgt)
+        ));
         out.push_str("    </tu>\n");
     }
     out.push_str("  </body>\n</tmx>\n");
@@ -72,14 +78,21 @@ impl Unit {
     }
 
     pub fn prop(&self, kind: &str) -> Option<&str> {
-        self.props.iter().find(|(k, _)| k == kind).map(|(_, v)| v.as_str())
+        self.props
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 /// Reads all translation units of a TMX document.
 pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let index = LineIndex::new(text);
-    let err = |at: usize, message: String| Error::Parse { path: path.to_path_buf(), line: index.line_col(text, at).0, message };
+    let err = |at: usize, message: String| Error::Parse {
+        path: path.to_path_buf(),
+        line: index.line_col(text, at).0,
+        message,
+    };
     let mut reader = Reader::from_str(text);
     let mut units = Vec::new();
     let mut unit: Option<Unit> = None;
@@ -90,9 +103,13 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let mut saw_tmx = false;
     loop {
         let at = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
         match event {
-            Event::Start(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => skip_depth += 1,
+            Event::Start(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => {
+                skip_depth += 1
+            }
             Event::Start(_) if skip_depth > 0 => {}
             Event::Start(e) => match e.local_name().as_ref() {
                 b"tmx" => saw_tmx = true,
@@ -101,11 +118,15 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                     lang = attribute(&e, &[b"xml:lang", b"lang"]);
                 }
                 b"seg" => seg = Some((String::new(), at)),
-                b"prop" => prop = Some((attribute(&e, &[b"type"]).unwrap_or_default(), String::new())),
+                b"prop" => {
+                    prop = Some((attribute(&e, &[b"type"]).unwrap_or_default(), String::new()))
+                }
                 name if seg.is_some() && is_native_code(name) => skip_depth = 1,
                 _ => {}
             },
-            Event::End(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => skip_depth -= 1,
+            Event::End(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => {
+                skip_depth -= 1
+            }
             Event::End(_) if skip_depth > 0 => {}
             Event::End(e) => match e.local_name().as_ref() {
                 b"tu" => {
@@ -115,7 +136,9 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 }
                 b"seg" => {
                     if let (Some(u), Some((text, at))) = (unit.as_mut(), seg.take()) {
-                        let code = lang.clone().ok_or_else(|| err(at, "<tuv> without xml:lang".into()))?;
+                        let code = lang
+                            .clone()
+                            .ok_or_else(|| err(at, "<tuv> without xml:lang".into()))?;
                         u.variants.push((code, text, at));
                     }
                 }
@@ -127,7 +150,9 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 _ => {}
             },
             Event::Text(t) if skip_depth == 0 => {
-                let decoded = t.xml_content().map_err(|e| err(at, format!("bad text: {e}")))?;
+                let decoded = t
+                    .xml_content()
+                    .map_err(|e| err(at, format!("bad text: {e}")))?;
                 if let Some((s, _)) = seg.as_mut() {
                     s.push_str(&decoded);
                 } else if let Some((_, v)) = prop.as_mut() {
@@ -135,8 +160,11 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 }
             }
             Event::GeneralRef(r) if skip_depth == 0 => {
-                let name = r.decode().map_err(|e| err(at, format!("bad entity: {e}")))?;
-                let ch = resolve_entity(&name).ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
+                let name = r
+                    .decode()
+                    .map_err(|e| err(at, format!("bad entity: {e}")))?;
+                let ch = resolve_entity(&name)
+                    .ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
                 if let Some((s, _)) = seg.as_mut() {
                     s.push(ch);
                 } else if let Some((_, v)) = prop.as_mut() {
@@ -153,7 +181,11 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
         }
     }
     if !saw_tmx {
-        return Err(Error::Parse { path: path.to_path_buf(), line: 1, message: "not a TMX document (no <tmx> element)".into() });
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "not a TMX document (no <tmx> element)".into(),
+        });
     }
     Ok(units)
 }
@@ -182,14 +214,23 @@ fn resolve_entity(name: &str) -> Option<char> {
 }
 
 fn attribute(e: &quick_xml::events::BytesStart, names: &[&[u8]]) -> Option<String> {
-    e.attributes().flatten().find(|a| names.contains(&a.key.as_ref())).and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    e.attributes()
+        .flatten()
+        .find(|a| names.contains(&a.key.as_ref()))
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
 /// Reads the pairs of a TMX file for `src_lang` and `tgt_lang`; units without both are
 /// skipped.
 pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
     let index = LineIndex::new(text);
-    let origin = |at: usize| Some(Origin { path: path.to_path_buf(), line: index.line_col(text, at).0 as u32, column_offset: None });
+    let origin = |at: usize| {
+        Some(Origin {
+            path: path.to_path_buf(),
+            line: index.line_col(text, at).0 as u32,
+            column_offset: None,
+        })
+    };
     let pairs = read_units(path, text)?
         .iter()
         .filter_map(|u| {
@@ -204,5 +245,9 @@ pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
             })
         })
         .collect();
-    Ok(Bitext { src_lang: src_lang.clone(), tgt_lang: tgt_lang.clone(), pairs })
+    Ok(Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs,
+    })
 }

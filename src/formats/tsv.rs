@@ -16,7 +16,11 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
     let mut out = String::new();
     for bead in &doc.alignment.beads {
         let (src, tgt) = doc.bead_text(bead);
-        let flag = if doc.alignment.needs_review(bead) { "review" } else { "" };
+        let flag = if doc.alignment.needs_review(bead) {
+            "review"
+        } else {
+            ""
+        };
         out.push_str(&clean(&src));
         out.push('\t');
         out.push_str(&clean(&tgt));
@@ -35,7 +39,11 @@ pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
     for (n, line) in text.lines().enumerate() {
         let line_no = n as u32 + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let line = if n == 0 { line.trim_start_matches('\u{feff}') } else { line };
+        let line = if n == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -50,7 +58,13 @@ pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
         };
         let flag = cols.nth(2).unwrap_or("");
         let tgt_offset = line.len() - line[src.len()..].len() + 1;
-        let origin = |column_offset| Some(Origin { path: path.to_path_buf(), line: line_no, column_offset: Some(column_offset) });
+        let origin = |column_offset| {
+            Some(Origin {
+                path: path.to_path_buf(),
+                line: line_no,
+                column_offset: Some(column_offset),
+            })
+        };
         pairs.push(Pair {
             src: src.to_string(),
             tgt: tgt.to_string(),
@@ -59,5 +73,9 @@ pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
             low_confidence: flag.trim() == "review",
         });
     }
-    Ok(Bitext { src_lang: src_lang.clone(), tgt_lang: tgt_lang.clone(), pairs })
+    Ok(Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs,
+    })
 }

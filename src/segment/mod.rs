@@ -542,7 +542,12 @@ impl<'a> Scan<'a> {
         // "compounds. . . . The": the period closes the sentence, the spaced ellipsis opens
         // the next one (the MLA convention for an omission at the start of a sentence).
         let attached = self.char_before(i).is_some_and(|c| !c.is_whitespace());
-        if self.b[i] == b'.' && t.spaced_dots && t.dots >= 4 && attached && self.starts_sentence(next, nc) {
+        if self.b[i] == b'.'
+            && t.spaced_dots
+            && t.dots >= 4
+            && attached
+            && self.starts_sentence(next, nc)
+        {
             let after_period = i + 1;
             let ellipsis_start = self.skip_hspace(after_period);
             self.cut(after_period, ellipsis_start, emit);
