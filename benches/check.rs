@@ -1,14 +1,16 @@
 //! Criterion bench of `passerelle::check::check`: the bundled article's bitext (French
 //! paragraphs against the English reference, repeated to about 1 MB) against the bundled
 //! glossary, a 10-entry glossary and a 10 000-entry one, so that the cost of glossary size
-//! shows. Throughput is in bytes of bitext (source plus target). Also the two halves alone:
-//! number extraction and glossary scanning. See benches/README.md.
+//! shows. Throughput is in bytes of bitext (source plus target). Also two parts alone: number
+//! extraction, and scanning the texts for the 10 000-entry glossary's forms. See
+//! benches/README.md, and benches/check_scale.py for a million pairs through the command.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use passerelle::check::{check, Options};
+use passerelle::glossary::matcher::{MatcherBuilder, Verify};
 use passerelle::glossary::Glossary;
 use passerelle::numbers;
 use passerelle::text::{Bitext, Lang, Pair};
@@ -100,6 +102,29 @@ fn bench(c: &mut Criterion) {
             b.iter(|| check(black_box(&bitext), &g, &options))
         });
     }
+    let large = glossary(10_000);
+    let matchers = [(&Lang::Fr, true), (&Lang::En, false)].map(|(lang, source)| {
+        let mut builder = MatcherBuilder::new(lang);
+        for (k, entry) in large.entries().iter().enumerate() {
+            for form in entry.forms(lang) {
+                // Forms without words cannot be looked for; a glossary loads none.
+                let _ = builder.add(form, k, Verify::Folded);
+            }
+        }
+        (builder.build(), source)
+    });
+    group.bench_function("glossary-10000/scan", |b| {
+        b.iter(|| {
+            let mut hits = Vec::new();
+            for (matcher, source) in &matchers {
+                let mut scanner = matcher.scanner();
+                for p in &bitext.pairs {
+                    scanner.scan(if *source { &p.src } else { &p.tgt }, &mut hits);
+                }
+            }
+            hits.len()
+        })
+    });
     group.bench_function("numbers/extract", |b| {
         b.iter(|| {
             bitext

@@ -69,17 +69,230 @@ impl Number {
 /// `1,000` is a thousand in English and one (with a decimal comma) in French, with the other
 /// reading as the alternative.
 pub fn extract(text: &str, lang: &Lang) -> Vec<Number> {
-    let mut out = Vec::new();
+    let mut found = Vec::new();
+    extract_into(text, lang, &mut found);
+    found.iter().map(|f| f.to_number(text)).collect()
+}
+
+/// A number found in a text, as [`extract_into`] and [`words_into`] give it: a [`Number`]
+/// without the strings, for callers that look at every number of a large document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub span: Span,
+    pub value: Val,
+    pub alternative: Option<Val>,
+    pub ordinal: bool,
+}
+
+impl Found {
+    /// Whether the two numbers can be read as the same value; see [`Number::matches`].
+    pub fn matches(&self, other: &Found) -> bool {
+        self.values().any(|v| other.values().any(|w| v == w))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Val> {
+        std::iter::once(&self.value).chain(self.alternative.as_ref())
+    }
+
+    pub fn to_number(&self, text: &str) -> Number {
+        Number {
+            span: self.span,
+            text: self.span.slice(text).to_string(),
+            value: self.value.to_value(),
+            alternative: self.alternative.as_ref().map(Val::to_value),
+            ordinal: self.ordinal,
+        }
+    }
+}
+
+/// A [`Value`] that does not allocate: the canonical decimal is kept inline unless it is
+/// longer than any real number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Val {
+    Decimal(Digits),
+    Time(u16),
+}
+
+impl Val {
+    fn to_value(&self) -> Value {
+        match self {
+            Val::Decimal(d) => Value::Decimal(d.as_str().to_string()),
+            Val::Time(m) => Value::Time(*m),
+        }
+    }
+}
+
+/// Bytes of a canonical decimal kept inline.
+const INLINE: usize = 22;
+
+/// A canonical decimal (see [`Value::Decimal`]): inline when at most [`INLINE`] bytes, on the
+/// heap otherwise, so that equal decimals always have equal representations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Digits {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Digits {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Digits::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            Digits::Heap(s) => s,
+        }
+    }
+
+    fn of_integer(n: u32) -> Digits {
+        let mut b = DigitsBuilder::default();
+        let mut buf = [0u8; 10];
+        let mut k = buf.len();
+        let mut n = n;
+        loop {
+            k -= 1;
+            buf[k] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in &buf[k..] {
+            b.push(d);
+        }
+        b.finish()
+    }
+}
+
+/// Writes a [`Digits`] byte by byte.
+#[derive(Default)]
+struct DigitsBuilder {
+    len: usize,
+    bytes: [u8; INLINE],
+    spilled: Option<String>,
+}
+
+impl DigitsBuilder {
+    fn push(&mut self, b: u8) {
+        if let Some(s) = &mut self.spilled {
+            s.push(char::from(b));
+        } else if self.len < INLINE {
+            self.bytes[self.len] = b;
+            self.len += 1;
+        } else {
+            let mut s: String = self.bytes.iter().map(|&b| char::from(b)).collect();
+            s.push(char::from(b));
+            self.spilled = Some(s);
+        }
+    }
+
+    fn finish(self) -> Digits {
+        match self.spilled {
+            Some(s) => Digits::Heap(s.into_boxed_str()),
+            None => Digits::Inline {
+                len: self.len as u8,
+                bytes: self.bytes,
+            },
+        }
+    }
+}
+
+/// The canonical decimal whose integer part is the digits of `int` (digit groups of `text`,
+/// read one after the other) and whose fraction is the digits of `frac`: no leading zeros
+/// (but `0`), no trailing zeros in the fraction, and no `.` without one.
+fn decimal(text: &str, int: &[(usize, usize)], frac: Option<(usize, usize)>) -> Val {
+    let bytes = text.as_bytes();
+    // Real numbers fit inline whatever their zeros (with room for a `.` and a lone `0`):
+    // written straight into the array, without the builder's check of every byte.
+    let digits: usize =
+        int.iter().map(|(a, b)| b - a).sum::<usize>() + frac.map_or(0, |(a, b)| b - a);
+    if digits + 2 <= INLINE {
+        let mut out = [0u8; INLINE];
+        let mut n = 0;
+        for &(a, b) in int {
+            for &d in &bytes[a..b] {
+                if n == 0 && d == b'0' {
+                    continue;
+                }
+                out[n] = d;
+                n += 1;
+            }
+        }
+        if n == 0 {
+            out[0] = b'0';
+            n = 1;
+        }
+        if let Some((a, b)) = frac {
+            if let Some(last) = bytes[a..b].iter().rposition(|&d| d != b'0') {
+                out[n] = b'.';
+                out[n + 1..n + 2 + last].copy_from_slice(&bytes[a..a + last + 1]);
+                n += 2 + last;
+            }
+        }
+        return Val::Decimal(Digits::Inline {
+            len: n as u8,
+            bytes: out,
+        });
+    }
+    let mut out = DigitsBuilder::default();
+    let mut leading = true;
+    for &(a, b) in int {
+        for &d in &bytes[a..b] {
+            if leading && d == b'0' {
+                continue;
+            }
+            leading = false;
+            out.push(d);
+        }
+    }
+    if leading {
+        out.push(b'0');
+    }
+    if let Some((a, b)) = frac {
+        let fraction = bytes[a..b]
+            .iter()
+            .rposition(|&d| d != b'0')
+            .map_or(&[][..], |last| &bytes[a..a + last + 1]);
+        if !fraction.is_empty() {
+            out.push(b'.');
+            for &d in fraction {
+                out.push(d);
+            }
+        }
+    }
+    Val::Decimal(out.finish())
+}
+
+/// Numbers written in digits in `text`, in order, appended to `out`; see [`extract`].
+pub(crate) fn extract_into(text: &str, lang: &Lang, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        i = scan_number(text, i, lang, &mut out);
+    while let Some(digit) = find_digit(bytes, i) {
+        i = scan_number(text, digit, lang, out);
     }
-    out
+}
+
+/// Where the first ASCII digit at or after `from` is: eight bytes at a time, a byte being a
+/// digit when it is below 0x80, adding 0x50 to its low seven bits sets their high bit (at
+/// least `0`) and adding 0x46 does not (at most `9`).
+#[inline]
+pub(crate) fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let low = x & LOW;
+        let digits = low.wrapping_add(0x5050_5050_5050_5050)
+            & !low.wrapping_add(0x4646_4646_4646_4646)
+            & !x
+            & HIGH;
+        if digits != 0 {
+            return Some(i + (digits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let rest = bytes.get(i..).unwrap_or_default();
+    rest.iter().position(u8::is_ascii_digit).map(|k| i + k)
 }
 
 /// Spaces that may separate groups of thousands: space, no-break space, narrow no-break
@@ -94,17 +307,16 @@ fn digits_at(bytes: &[u8], i: usize) -> usize {
 
 /// Scans the number starting at byte `start` (an ASCII digit), pushes what it finds and
 /// returns the byte offset where scanning goes on.
-fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Number>) -> usize {
+fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Found>) -> usize {
     let bytes = text.as_bytes();
     let first = digits_at(bytes, start);
     let mut end = start + first;
 
     if let Some((minutes, stop, alternative)) = time_at(text, start, end) {
         push(
-            text,
             out,
             Span::new(start, stop),
-            Value::Time(minutes),
+            Val::Time(minutes),
             alternative,
             false,
         );
@@ -152,39 +364,29 @@ fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Number>) -> 
     match readings {
         Some((value, alternative)) => {
             let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty());
-            push(
-                text,
-                out,
-                Span::new(start, stop),
-                value,
-                alternative,
-                ordinal,
-            );
+            push(out, Span::new(start, stop), value, alternative, ordinal);
             stop
         }
         None => {
             // Not one number ("1.2.3", "15.05.2025"): each group stands alone.
             for &(a, b) in groups {
-                let value = Value::Decimal(canonical(&text[a..b], ""));
-                push(text, out, Span::new(a, b), value, None, false);
+                push(
+                    out,
+                    Span::new(a, b),
+                    decimal(text, &[(a, b)], None),
+                    None,
+                    false,
+                );
             }
             end
         }
     }
 }
 
-fn push(
-    text: &str,
-    out: &mut Vec<Number>,
-    span: Span,
-    value: Value,
-    alternative: Option<Value>,
-    ordinal: bool,
-) {
+fn push(out: &mut Vec<Found>, span: Span, value: Val, alternative: Option<Val>, ordinal: bool) {
     let alternative = alternative.filter(|a| *a != value);
-    out.push(Number {
+    out.push(Found {
         span,
-        text: span.slice(text).to_string(),
         value,
         alternative,
         ordinal,
@@ -198,69 +400,50 @@ fn interpret(
     groups: &[(usize, usize)],
     seps: &[char],
     lang: &Lang,
-) -> Option<(Value, Option<Value>)> {
-    let digits = |k: usize| &text[groups[k].0..groups[k].1];
-    let joined = |range: std::ops::Range<usize>| -> String { range.map(digits).collect() };
+) -> Option<(Val, Option<Val>)> {
     let thousands_shape = |upto: usize| {
         groups[0].1 - groups[0].0 <= 3 && groups[1..upto].iter().all(|(a, b)| b - a == 3)
     };
     let n = groups.len();
     if n == 1 {
-        return Some((Value::Decimal(canonical(digits(0), "")), None));
+        return Some((decimal(text, groups, None), None));
     }
     let last = seps[n - 2];
     let before = &seps[..n - 2];
     let uniform = seps.iter().all(|s| *s == seps[0]);
 
     if uniform && seps[0] == 'S' {
-        return Some((Value::Decimal(canonical(&joined(0..n), "")), None));
+        return Some((decimal(text, groups, None), None));
     }
     if n == 2 {
-        let decimal = Value::Decimal(canonical(digits(0), digits(1)));
+        let decimal_reading = decimal(text, &groups[..1], Some(groups[1]));
         if !thousands_shape(2) {
-            return Some((decimal, None));
+            return Some((decimal_reading, None));
         }
         // "1,000" or "1.000": which one is the decimal mark depends on the locale.
-        let thousand = Value::Decimal(canonical(&joined(0..2), ""));
+        let thousand = decimal(text, groups, None);
         let comma_is_decimal = *lang == Lang::Fr;
         let decimal_first = (last == ',') == comma_is_decimal;
         return Some(if decimal_first {
-            (decimal, Some(thousand))
+            (decimal_reading, Some(thousand))
         } else {
-            (thousand, Some(decimal))
+            (thousand, Some(decimal_reading))
         });
     }
     if uniform {
         // "1,000,000", "1.000.000", or not one number ("1.2.3").
-        return thousands_shape(n).then(|| (Value::Decimal(canonical(&joined(0..n), "")), None));
+        return thousands_shape(n).then(|| (decimal(text, groups, None), None));
     }
     // A decimal mark after groups of thousands: "1 000,5", "1,000.25", "1.000,5".
     let grouped = before.iter().all(|s| *s == before[0]) && before[0] != last && last != 'S';
-    (grouped && thousands_shape(n - 1)).then(|| {
-        (
-            Value::Decimal(canonical(&joined(0..n - 1), digits(n - 1))),
-            None,
-        )
-    })
-}
-
-/// A canonical decimal from integer and fraction digits.
-fn canonical(int: &str, frac: &str) -> String {
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let mut s = String::with_capacity(int.len() + frac.len() + 2);
-    s.push_str(if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        s.push('.');
-        s.push_str(frac);
-    }
-    s
+    (grouped && thousands_shape(n - 1))
+        .then(|| (decimal(text, &groups[..n - 1], Some(groups[n - 1])), None))
 }
 
 /// A time of day starting with the digits `start..end`: `14:30`, `14 h 30`, `14h`, `14
 /// heures`, `2:30 p.m.`, `2 pm`. Returns minutes after midnight, where the time ends, and the
 /// plain-number reading when the form may also be a duration (`24 h`, `3 heures`).
-fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Value>)> {
+fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Val>)> {
     let bytes = text.as_bytes();
     if end - start > 2 {
         return None;
@@ -302,7 +485,7 @@ fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<V
     let after_h = p + 1;
     let rest = &text[after_h..];
     let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
-    let plain = Some(Value::Decimal(canonical(&text[start..end], "")));
+    let plain = || Some(decimal(text, &[(start, end)], None));
     if digits_at(bytes, after_h) == 2 {
         let m: u16 = rest[..2].parse().ok()?;
         return (m < 60 && word_ends(&rest[2..])).then_some((hour * 60 + m, after_h + 2, None));
@@ -317,12 +500,12 @@ fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<V
         }
     }
     if word_ends(rest) {
-        return Some((hour * 60, after_h, plain));
+        return Some((hour * 60, after_h, plain()));
     }
     for word in ["eures", "eure"] {
         if let Some(tail) = rest.strip_prefix(word) {
             if word_ends(tail) {
-                return Some((hour * 60, after_h + word.len(), plain));
+                return Some((hour * 60, after_h + word.len(), plain()));
             }
         }
     }
@@ -337,6 +520,10 @@ fn meridiem(text: &str, pos: usize) -> Option<(usize, bool)> {
         p += c.len_utf8();
     }
     let rest = &text[p..];
+    // Most numbers are followed by something else: tell at once.
+    if !matches!(rest.as_bytes().first(), Some(b'a' | b'A' | b'p' | b'P')) {
+        return None;
+    }
     for form in ["a.m.", "p.m.", "a.m", "p.m", "am", "pm"] {
         let Some(head) = rest.get(..form.len()) else {
             continue;
@@ -360,6 +547,9 @@ const ORDINAL_SUFFIXES: &[&str] = &[
     "nde", "nds", "ndes", "d", "de", "st", "rd", "th", "ᵉ", "ᵉʳ", "ʳᵉ", "ᵈ", "ᵉˢ",
 ];
 
+/// The most characters an ordinal suffix has.
+const ORDINAL_SUFFIX_CHARS: usize = 4;
+
 /// An ordinal suffix glued to an integer at `pos` (`1er`, `50e`, `2nd`, `4th`, `XIXᵉ`).
 fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
     if !integer {
@@ -379,8 +569,18 @@ fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
     {
         return (pos, false);
     }
-    let suffix = rest[..len].to_lowercase();
-    if ORDINAL_SUFFIXES.contains(&suffix.as_str()) {
+    // Lower-cased on the stack: no character lower-cases to fewer characters, so a word of
+    // more characters than any suffix is none.
+    let word = &rest[..len];
+    if word.chars().nth(ORDINAL_SUFFIX_CHARS).is_some() {
+        return (pos, false);
+    }
+    let mut lower = [0u8; ORDINAL_SUFFIX_CHARS * 3 * 4];
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        n += c.encode_utf8(&mut lower[n..]).len();
+    }
+    if ORDINAL_SUFFIXES.iter().any(|s| s.as_bytes() == &lower[..n]) {
         (pos + len, true)
     } else {
         (pos, false)
@@ -471,27 +671,31 @@ const WORDS_FR: &[(&str, u32)] = &[
 /// [`Number`] with a decimal value. Only French and English are known; other languages give
 /// nothing.
 pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
+    let mut found = Vec::new();
+    words_into(text, lang, &mut found);
+    found.iter().map(|f| f.to_number(text)).collect()
+}
+
+/// Numbers spelled out in letters in `text`, appended to `out`; see [`words`].
+pub(crate) fn words_into(text: &str, lang: &Lang, out: &mut Vec<Found>) {
     let table = match lang {
         Lang::Fr => WORDS_FR,
         Lang::En => WORDS_EN,
-        Lang::Other(_) => return Vec::new(),
+        Lang::Other(_) => return,
     };
-    let mut out = Vec::new();
     let mut lower = String::new();
     for (start, word) in words_of(text) {
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
         if let Some((_, n)) = table.iter().find(|(w, _)| *w == lower) {
-            out.push(Number {
+            out.push(Found {
                 span: Span::new(start, start + word.len()),
-                text: word.to_string(),
-                value: Value::Decimal(n.to_string()),
+                value: Val::Decimal(Digits::of_integer(*n)),
                 alternative: None,
                 ordinal: false,
             });
         }
     }
-    out
 }
 
 fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -502,6 +706,8 @@ fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn values(text: &str, lang: Lang) -> Vec<String> {
@@ -624,5 +830,444 @@ mod tests {
             Value::Decimal("7".into())
         );
         assert!(words("seven", &Lang::Other("de".into())).is_empty());
+    }
+    /// The extraction as first written, with a `String` for every value: the oracle the
+    /// allocation-free one is compared with.
+    mod reference {
+        use super::super::{Number, Value, WORDS_EN, WORDS_FR};
+        use crate::text::{Lang, Span};
+
+        /// Numbers written in digits in `text`, in order. The language decides ambiguous separators:
+        /// `1,000` is a thousand in English and one (with a decimal comma) in French, with the other
+        /// reading as the alternative.
+        pub fn extract(text: &str, lang: &Lang) -> Vec<Number> {
+            let mut out = Vec::new();
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if !bytes[i].is_ascii_digit() {
+                    i += 1;
+                    continue;
+                }
+                i = scan_number(text, i, lang, &mut out);
+            }
+            out
+        }
+
+        /// Spaces that may separate groups of thousands: space, no-break space, narrow no-break
+        /// space, thin space.
+        fn is_group_space(c: char) -> bool {
+            matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+        }
+
+        fn digits_at(bytes: &[u8], i: usize) -> usize {
+            bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count()
+        }
+
+        /// Scans the number starting at byte `start` (an ASCII digit), pushes what it finds and
+        /// returns the byte offset where scanning goes on.
+        fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Number>) -> usize {
+            let bytes = text.as_bytes();
+            let first = digits_at(bytes, start);
+            let mut end = start + first;
+
+            if let Some((minutes, stop, alternative)) = time_at(text, start, end) {
+                push(
+                    text,
+                    out,
+                    Span::new(start, stop),
+                    Value::Time(minutes),
+                    alternative,
+                    false,
+                );
+                return stop;
+            }
+
+            // Digit groups and the single separators between them, on the stack: numbers are
+            // frequent in large documents. Sixteen groups is more than any real number has.
+            let mut group_buf = [(0usize, 0usize); 16];
+            let mut sep_buf = [' '; 15];
+            group_buf[0] = (start, end);
+            let mut n = 1;
+            while let Some(c) = text[end..].chars().next() {
+                if n == group_buf.len() {
+                    break;
+                }
+                let (groups, seps) = (&group_buf[..n], &sep_buf[..n - 1]);
+                if !(matches!(c, ',' | '.' | '\'') || is_group_space(c)) {
+                    break;
+                }
+                let next = end + c.len_utf8();
+                if next >= bytes.len() || !bytes[next].is_ascii_digit() {
+                    break;
+                }
+                let len = digits_at(bytes, next);
+                if is_group_space(c) || c == '\'' {
+                    // A space only groups thousands: "1 000", never "en 2019 300 personnes".
+                    let thousands_so_far = groups[0].1 - groups[0].0 <= 3
+                        && seps.iter().all(|s| *s == 'S')
+                        && groups[1..].iter().all(|(a, b)| b - a == 3);
+                    if len != 3 || !thousands_so_far {
+                        break;
+                    }
+                    sep_buf[n - 1] = 'S';
+                } else {
+                    sep_buf[n - 1] = c;
+                }
+                group_buf[n] = (next, next + len);
+                n += 1;
+                end = next + len;
+            }
+            let (groups, seps) = (&group_buf[..n], &sep_buf[..n - 1]);
+
+            let readings = interpret(text, groups, seps, lang);
+            match readings {
+                Some((value, alternative)) => {
+                    let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty());
+                    push(
+                        text,
+                        out,
+                        Span::new(start, stop),
+                        value,
+                        alternative,
+                        ordinal,
+                    );
+                    stop
+                }
+                None => {
+                    // Not one number ("1.2.3", "15.05.2025"): each group stands alone.
+                    for &(a, b) in groups {
+                        let value = Value::Decimal(canonical(&text[a..b], ""));
+                        push(text, out, Span::new(a, b), value, None, false);
+                    }
+                    end
+                }
+            }
+        }
+
+        fn push(
+            text: &str,
+            out: &mut Vec<Number>,
+            span: Span,
+            value: Value,
+            alternative: Option<Value>,
+            ordinal: bool,
+        ) {
+            let alternative = alternative.filter(|a| *a != value);
+            out.push(Number {
+                span,
+                text: span.slice(text).to_string(),
+                value,
+                alternative,
+                ordinal,
+            });
+        }
+
+        /// Readings of digit groups joined by separators (`S` stands for a space), or `None` when
+        /// they do not form one number.
+        fn interpret(
+            text: &str,
+            groups: &[(usize, usize)],
+            seps: &[char],
+            lang: &Lang,
+        ) -> Option<(Value, Option<Value>)> {
+            let digits = |k: usize| &text[groups[k].0..groups[k].1];
+            let joined = |range: std::ops::Range<usize>| -> String { range.map(digits).collect() };
+            let thousands_shape = |upto: usize| {
+                groups[0].1 - groups[0].0 <= 3 && groups[1..upto].iter().all(|(a, b)| b - a == 3)
+            };
+            let n = groups.len();
+            if n == 1 {
+                return Some((Value::Decimal(canonical(digits(0), "")), None));
+            }
+            let last = seps[n - 2];
+            let before = &seps[..n - 2];
+            let uniform = seps.iter().all(|s| *s == seps[0]);
+
+            if uniform && seps[0] == 'S' {
+                return Some((Value::Decimal(canonical(&joined(0..n), "")), None));
+            }
+            if n == 2 {
+                let decimal = Value::Decimal(canonical(digits(0), digits(1)));
+                if !thousands_shape(2) {
+                    return Some((decimal, None));
+                }
+                // "1,000" or "1.000": which one is the decimal mark depends on the locale.
+                let thousand = Value::Decimal(canonical(&joined(0..2), ""));
+                let comma_is_decimal = *lang == Lang::Fr;
+                let decimal_first = (last == ',') == comma_is_decimal;
+                return Some(if decimal_first {
+                    (decimal, Some(thousand))
+                } else {
+                    (thousand, Some(decimal))
+                });
+            }
+            if uniform {
+                // "1,000,000", "1.000.000", or not one number ("1.2.3").
+                return thousands_shape(n)
+                    .then(|| (Value::Decimal(canonical(&joined(0..n), "")), None));
+            }
+            // A decimal mark after groups of thousands: "1 000,5", "1,000.25", "1.000,5".
+            let grouped =
+                before.iter().all(|s| *s == before[0]) && before[0] != last && last != 'S';
+            (grouped && thousands_shape(n - 1)).then(|| {
+                (
+                    Value::Decimal(canonical(&joined(0..n - 1), digits(n - 1))),
+                    None,
+                )
+            })
+        }
+
+        /// A canonical decimal from integer and fraction digits.
+        fn canonical(int: &str, frac: &str) -> String {
+            let int = int.trim_start_matches('0');
+            let frac = frac.trim_end_matches('0');
+            let mut s = String::with_capacity(int.len() + frac.len() + 2);
+            s.push_str(if int.is_empty() { "0" } else { int });
+            if !frac.is_empty() {
+                s.push('.');
+                s.push_str(frac);
+            }
+            s
+        }
+
+        /// A time of day starting with the digits `start..end`: `14:30`, `14 h 30`, `14h`, `14
+        /// heures`, `2:30 p.m.`, `2 pm`. Returns minutes after midnight, where the time ends, and the
+        /// plain-number reading when the form may also be a duration (`24 h`, `3 heures`).
+        fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Value>)> {
+            let bytes = text.as_bytes();
+            if end - start > 2 {
+                return None;
+            }
+            let hour: u16 = text[start..end].parse().ok()?;
+            let mut minute = None;
+            let mut pos = end;
+            // "14:30"
+            if bytes.get(pos) == Some(&b':') && digits_at(bytes, pos + 1) == 2 {
+                minute = Some(text[pos + 1..pos + 3].parse::<u16>().ok()?);
+                pos += 3;
+            }
+            if let Some((stop, pm)) = meridiem(text, pos) {
+                if !(1..=12).contains(&hour) || minute.is_some_and(|m| m >= 60) {
+                    return None;
+                }
+                let hour = match (hour, pm) {
+                    (12, false) => 0,
+                    (12, true) => 12,
+                    (h, true) => h + 12,
+                    (h, false) => h,
+                };
+                return Some((hour * 60 + minute.unwrap_or(0), stop, None));
+            }
+            if let Some(m) = minute {
+                return (hour <= 24 && m < 60).then_some((hour * 60 + m, pos, None));
+            }
+            if hour > 24 {
+                return None;
+            }
+            // French "14 h 30", "14h30", "14 h", "14 heures".
+            let mut p = end;
+            if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
+                p += c.len_utf8();
+            }
+            if bytes.get(p) != Some(&b'h') {
+                return None;
+            }
+            let after_h = p + 1;
+            let rest = &text[after_h..];
+            let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
+            let plain = Some(Value::Decimal(canonical(&text[start..end], "")));
+            if digits_at(bytes, after_h) == 2 {
+                let m: u16 = rest[..2].parse().ok()?;
+                return (m < 60 && word_ends(&rest[2..])).then_some((
+                    hour * 60 + m,
+                    after_h + 2,
+                    None,
+                ));
+            }
+            if let Some(c) = rest.chars().next().filter(|c| is_group_space(*c)) {
+                let q = after_h + c.len_utf8();
+                if digits_at(bytes, q) == 2 && word_ends(&text[q + 2..]) {
+                    let m: u16 = text[q..q + 2].parse().ok()?;
+                    if m < 60 {
+                        return Some((hour * 60 + m, q + 2, None));
+                    }
+                }
+            }
+            if word_ends(rest) {
+                return Some((hour * 60, after_h, plain));
+            }
+            for word in ["eures", "eure"] {
+                if let Some(tail) = rest.strip_prefix(word) {
+                    if word_ends(tail) {
+                        return Some((hour * 60, after_h + word.len(), plain));
+                    }
+                }
+            }
+            None
+        }
+
+        /// An English a.m./p.m. marker at `pos`, after an optional space: where it ends and whether
+        /// it is p.m.
+        fn meridiem(text: &str, pos: usize) -> Option<(usize, bool)> {
+            let mut p = pos;
+            if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
+                p += c.len_utf8();
+            }
+            let rest = &text[p..];
+            for form in ["a.m.", "p.m.", "a.m", "p.m", "am", "pm"] {
+                let Some(head) = rest.get(..form.len()) else {
+                    continue;
+                };
+                if !head.eq_ignore_ascii_case(form) {
+                    continue;
+                }
+                let tail = &rest[form.len()..];
+                if tail.chars().next().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
+                let pm = head.as_bytes()[0].eq_ignore_ascii_case(&b'p');
+                return Some((p + form.len(), pm));
+            }
+            None
+        }
+
+        /// Ordinal suffixes, French and English, lower case.
+        const ORDINAL_SUFFIXES: &[&str] = &[
+            "er", "re", "ère", "ere", "e", "ème", "eme", "es", "ers", "res", "ères", "èmes",
+            "emes", "nd", "nde", "nds", "ndes", "d", "de", "st", "rd", "th", "ᵉ", "ᵉʳ", "ʳᵉ", "ᵈ",
+            "ᵉˢ",
+        ];
+
+        /// An ordinal suffix glued to an integer at `pos` (`1er`, `50e`, `2nd`, `4th`, `XIXᵉ`).
+        fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
+            if !integer {
+                return (pos, false);
+            }
+            let rest = &text[pos..];
+            let len: usize = rest
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .map(char::len_utf8)
+                .sum();
+            if len == 0
+                || rest[len..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                return (pos, false);
+            }
+            let suffix = rest[..len].to_lowercase();
+            if ORDINAL_SUFFIXES.contains(&suffix.as_str()) {
+                (pos + len, true)
+            } else {
+                (pos, false)
+            }
+        }
+
+        /// Small numbers spelled out in letters (`four`, `quatre`, `twenty`, `fifth`), each as a
+        /// [`Number`] with a decimal value. Only French and English are known; other languages give
+        /// nothing.
+        pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
+            let table = match lang {
+                Lang::Fr => WORDS_FR,
+                Lang::En => WORDS_EN,
+                Lang::Other(_) => return Vec::new(),
+            };
+            let mut out = Vec::new();
+            let mut lower = String::new();
+            for (start, word) in words_of(text) {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                if let Some((_, n)) = table.iter().find(|(w, _)| *w == lower) {
+                    out.push(Number {
+                        span: Span::new(start, start + word.len()),
+                        text: word.to_string(),
+                        value: Value::Decimal(n.to_string()),
+                        alternative: None,
+                        ordinal: false,
+                    });
+                }
+            }
+            out
+        }
+
+        fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+            text.split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        }
+    }
+
+    #[test]
+    fn digits_are_found_eight_bytes_at_a_time() {
+        for b in 0..=255u8 {
+            for len in 1..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = b;
+                    let expected = b.is_ascii_digit().then_some(at);
+                    assert_eq!(find_digit(&bytes, 0), expected, "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert_eq!(find_digit(b"a1b2", 2), Some(3));
+        assert_eq!(find_digit(b"a1", 2), None);
+    }
+
+    #[test]
+    fn long_and_short_decimals_keep_their_digits() {
+        let long = "1234567890123456789012345678901234567890";
+        assert_eq!(values(long, Lang::En), [long]);
+        assert_eq!(values(&long[..22], Lang::En), [&long[..22]]);
+        assert_eq!(values(&long[..23], Lang::En), [&long[..23]]);
+        assert_eq!(values("0000,5000", Lang::Fr), ["0.5"]);
+        assert_eq!(values("000", Lang::Fr), ["0"]);
+        assert_eq!(values("1 000 000,000", Lang::Fr), ["1000000"]);
+        assert_eq!(Digits::of_integer(0).as_str(), "0");
+        assert_eq!(Digits::of_integer(1000).as_str(), "1000");
+        assert_eq!(Digits::of_integer(u32::MAX).as_str(), u32::MAX.to_string());
+    }
+
+    /// Text made of digits, the separators numbers use, and the words and suffixes around
+    /// them.
+    fn numeric_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "0", "1", "2", "3", "4", "5", "9", "00", "12", "14", "24", "25", "30", "59", "60",
+            "000", "123", "2019", ",", ".", "'", ":", " ", "\u{a0}", "\u{202f}", "\u{2009}", "h",
+            "H", " h ", "heures", "eure", "am", "p.m.", "P.M", "a.m", "pm", "e", "er", "ème",
+            "ÈME", "ᵉ", "ᵉʳ", "th", "nd", "st", "rd", "x", "é", "€", "-", "four", "vingt",
+            "Twenty", "premier", "İ", "Σ", "ΣT", "ﬀ", "\n",
+        ]);
+        prop::collection::vec(pieces, 0..30).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn extraction_equals_the_reference(text in numeric_text(), french in any::<bool>()) {
+            let lang = if french { Lang::Fr } else { Lang::En };
+            prop_assert_eq!(extract(&text, &lang), reference::extract(&text, &lang));
+            prop_assert_eq!(words(&text, &lang), reference::words(&text, &lang));
+            let found = {
+                let mut f = Vec::new();
+                extract_into(&text, &lang, &mut f);
+                f
+            };
+            let numbers = reference::extract(&text, &lang);
+            for (a, b) in found.iter().zip(&numbers) {
+                for (c, d) in found.iter().zip(&numbers) {
+                    prop_assert_eq!(a.matches(c), b.matches(d));
+                    prop_assert_eq!(a.value == c.value, b.value == d.value);
+                }
+            }
+        }
+
+        #[test]
+        fn extraction_equals_the_reference_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(extract(&text, &Lang::Fr), reference::extract(&text, &Lang::Fr));
+        }
     }
 }

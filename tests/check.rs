@@ -425,6 +425,26 @@ fn fail_on_sets_the_exit_code() {
 }
 
 #[test]
+fn a_source_on_standard_input_is_checked_like_a_file() {
+    let mut args = fixture_args("json");
+    let from_file = json_of(&passerelle().args(&args).output().unwrap());
+    let src = std::fs::read(repo_root().join(FIXTURE).join("src.fr.txt")).unwrap();
+    let at = args.iter().position(|a| a == "--src").unwrap() + 1;
+    args[at] = "-".to_string();
+    let from_stdin = json_of(&passerelle().args(&args).write_stdin(src).output().unwrap());
+    let rules = |report: &Value| -> Vec<(Value, Value, Value)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["rule"].clone(), f["segment"].clone(), f["term"].clone()))
+            .collect()
+    };
+    assert!(!rules(&from_file).is_empty());
+    assert_eq!(rules(&from_stdin), rules(&from_file));
+}
+
+#[test]
 fn bad_input_is_exit_2_with_a_precise_message() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.tsv");
@@ -471,6 +491,28 @@ fn bad_input_is_exit_2_with_a_precise_message() {
             predicate::str::contains("has 8 lines but")
                 .and(predicate::str::contains("short.txt has 1")),
         );
+    // Line files are checked as they are read: a bad byte is still reported where it is,
+    // before anything is checked against it.
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Un caf\xe9.\nDeux.\n").unwrap();
+    passerelle()
+        .args(["check", "-g", GLOSSARY, "--src"])
+        .arg(&latin1)
+        .args(["--tgt", &tgt])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "latin1.txt: invalid UTF-8 at byte 6",
+        ));
+    passerelle()
+        .args(["check", "-g", GLOSSARY, "--src", "-", "--tgt", "-"])
+        .write_stdin("Un.\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--src and --tgt cannot both be standard input",
+        ));
     passerelle()
         .args(["check", "-g", GLOSSARY, "--src", &src, "--tgt", "nope.txt"])
         .assert()

@@ -4,7 +4,7 @@
 //! judged because their ratio varies too much.
 
 use super::{Finding, LengthRatio, Rule};
-use crate::text::{Bitext, Lang, Pair, Span};
+use crate::text::{Lang, Pair, Span};
 
 /// Target characters per source character in ordinary translations.
 pub(super) fn usual_ratio(src: &Lang, tgt: &Lang) -> f64 {
@@ -18,7 +18,8 @@ pub(super) fn usual_ratio(src: &Lang, tgt: &Lang) -> f64 {
 pub(super) fn check(
     segment: usize,
     pair: &Pair,
-    bitext: &Bitext,
+    src_lang: &Lang,
+    tgt_lang: &Lang,
     bounds: &LengthRatio,
     out: &mut Vec<Finding>,
 ) {
@@ -28,7 +29,7 @@ pub(super) fn check(
         return;
     }
     let tgt_chars = pair.tgt.trim().chars().count();
-    let usual = usual_ratio(&bitext.src_lang, &bitext.tgt_lang);
+    let usual = usual_ratio(src_lang, tgt_lang);
     let relative = tgt_chars as f64 / src_chars as f64 / usual;
     let word = if relative < bounds.min {
         "shorter"
@@ -42,8 +43,8 @@ pub(super) fn check(
         "the translation is far {word} than expected: {tgt_chars} characters for {src_chars} \
          ({:.0} % of the usual length for {}→{})",
         relative * 100.0,
-        bitext.src_lang,
-        bitext.tgt_lang
+        src_lang,
+        tgt_lang
     );
     // The term names the source, not the lengths, so that a baseline entry survives edits
     // of the translation.

@@ -4,7 +4,8 @@
 //! [`check`] runs every [`Rule`] that [`Options`] leaves on and returns [`Finding`]s in
 //! document order, each with a byte span into the pair's source and target text where there
 //! is something to point at, and a [`fingerprint`](Finding::fingerprint) that stays the same
-//! when unrelated segments are added or removed (for baselines and SARIF). Each rule family
+//! when unrelated segments are added or removed (for baselines and SARIF); [`check_pairs`]
+//! does the same for pairs still being read, checking each as it comes. Each rule family
 //! has its own file: [`terms`] (missing-term, forbidden-term, name-mismatch), [`numbers`]
 //! (number-mismatch), [`untranslated`], [`consistency`] (inconsistent-translation) and
 //! [`length`] (length-ratio). [`baseline`] reads and writes the accepted findings. This module
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::glossary::Glossary;
-use crate::text::{Bitext, Span};
+use crate::text::{Bitext, Lang, Pair, Span};
 
 pub use baseline::{Baseline, BaselineError};
 
@@ -340,83 +341,186 @@ impl Counts {
 /// findings in document order (by segment, then rule, then position).
 pub fn check(bitext: &Bitext, glossary: &Glossary, options: &Options) -> Vec<Finding> {
     let compiled = terms::Compiled::new(glossary, &bitext.src_lang, &bitext.tgt_lang);
-    let mut term_checker = terms::PairChecker::new(&compiled);
-    let mut consistency = consistency::Tracker::default();
-    let mut findings = Vec::new();
-    let glossary_rules = [Rule::MissingTerm, Rule::ForbiddenTerm, Rule::NameMismatch];
-    let want_terms = glossary_rules.iter().any(|r| options.on(*r))
-        || options.on(Rule::InconsistentTranslation)
-        || options.on(Rule::Untranslated);
+    let mut run = Run::new(&compiled, options, &bitext.src_lang, &bitext.tgt_lang);
     for (index, pair) in bitext.pairs.iter().enumerate() {
-        let src_blank = pair.src.trim().is_empty();
-        let tgt_blank = pair.tgt.trim().is_empty();
-        if src_blank {
-            // Nothing to translate: an insertion, or blank lines paired with blank lines.
-            continue;
+        run.pair(index, pair);
+    }
+    run.finish(bitext)
+}
+
+/// Like [`check`], for pairs that are still being read: each pair is checked as it comes,
+/// while its text is in the CPU's cache, then kept. Returns the bitext the pairs make and
+/// the same findings [`check`] gives for it, or the first error `pairs` yields. On a large
+/// document this saves fetching every pair from memory a second time.
+pub fn check_pairs<E>(
+    src_lang: &Lang,
+    tgt_lang: &Lang,
+    pairs: impl IntoIterator<Item = Result<Pair, E>>,
+    glossary: &Glossary,
+    options: &Options,
+) -> Result<(Bitext, Vec<Finding>), E> {
+    let compiled = terms::Compiled::new(glossary, src_lang, tgt_lang);
+    let mut run = Run::new(&compiled, options, src_lang, tgt_lang);
+    let mut bitext = Bitext {
+        src_lang: src_lang.clone(),
+        tgt_lang: tgt_lang.clone(),
+        pairs: Vec::new(),
+    };
+    for pair in pairs {
+        let pair = pair?;
+        run.pair(bitext.pairs.len(), &pair);
+        bitext.pairs.push(pair);
+    }
+    let findings = run.finish(&bitext);
+    Ok((bitext, findings))
+}
+
+/// The state of a check going through a document pair by pair.
+struct Run<'c> {
+    compiled: &'c terms::Compiled<'c>,
+    options: &'c Options,
+    src_lang: &'c Lang,
+    tgt_lang: &'c Lang,
+    term_checker: terms::PairChecker<'c>,
+    consistency: consistency::Tracker,
+    number_checker: numbers::Checker,
+    findings: Vec<Finding>,
+    // Which rules are on, looked up once: `pair` runs for every pair of documents of
+    // millions.
+    want_terms: bool,
+    untranslated_on: bool,
+    numbers_on: bool,
+    length_on: bool,
+    consistency_on: bool,
+}
+
+impl<'c> Run<'c> {
+    fn new(
+        compiled: &'c terms::Compiled<'c>,
+        options: &'c Options,
+        src_lang: &'c Lang,
+        tgt_lang: &'c Lang,
+    ) -> Run<'c> {
+        let glossary_rules = [Rule::MissingTerm, Rule::ForbiddenTerm, Rule::NameMismatch];
+        let untranslated_on = options.on(Rule::Untranslated);
+        let consistency_on = options.on(Rule::InconsistentTranslation);
+        Run {
+            compiled,
+            options,
+            src_lang,
+            tgt_lang,
+            term_checker: terms::PairChecker::new(compiled),
+            consistency: consistency::Tracker::default(),
+            number_checker: numbers::Checker::default(),
+            findings: Vec::new(),
+            want_terms: glossary_rules.iter().any(|r| options.on(*r))
+                || consistency_on
+                || untranslated_on,
+            untranslated_on,
+            numbers_on: options.on(Rule::NumberMismatch),
+            length_on: options.on(Rule::LengthRatio),
+            consistency_on,
         }
-        let matches = if want_terms {
-            Some(term_checker.scan(pair))
+    }
+
+    /// Checks the pair at `index`.
+    fn pair(&mut self, index: usize, pair: &Pair) {
+        if is_blank(&pair.src) {
+            // Nothing to translate: an insertion, or blank lines paired with blank lines.
+            return;
+        }
+        let tgt_blank = is_blank(&pair.tgt);
+        let findings = &mut self.findings;
+        let matches = if self.want_terms {
+            Some(self.term_checker.scan(pair))
         } else {
             None
         };
         if let Some(m) = matches.as_ref().filter(|_| !tgt_blank) {
             // An empty target is one untranslated finding, not one per term.
-            term_checker.findings(index, pair, m, options, &mut findings);
+            self.term_checker
+                .findings(index, pair, m, self.options, findings);
         }
-        if options.on(Rule::Untranslated) {
+        // Both texts' words hashed once, for untranslated copies and consistency.
+        let src_words = (self.untranslated_on || self.consistency_on)
+            .then(|| consistency::words_hash(&pair.src));
+        let tgt_words = src_words
+            .filter(|_| !tgt_blank)
+            .map(|_| consistency::words_hash(&pair.tgt).0);
+        if self.untranslated_on {
             let names = matches
                 .as_ref()
                 .map_or(&[][..], |m| m.name_spans.as_slice());
-            untranslated::check(index, pair, names, &mut findings);
+            // Texts with the same words hash alike; equal hashes are confirmed word by word.
+            let copied = !tgt_blank
+                && src_words.map(|w| w.0) == tgt_words
+                && untranslated::same_words(&pair.src, &pair.tgt);
+            untranslated::check(index, pair, tgt_blank, copied, names, findings);
         }
-        if tgt_blank {
-            if let Some(m) = matches {
-                term_checker.recycle(m);
+        if !tgt_blank {
+            if self.numbers_on {
+                self.number_checker
+                    .check(index, pair, self.src_lang, self.tgt_lang, findings);
             }
-            continue;
-        }
-        if options.on(Rule::NumberMismatch) {
-            numbers::check(
-                index,
-                pair,
-                &bitext.src_lang,
-                &bitext.tgt_lang,
-                &mut findings,
-            );
-        }
-        if options.on(Rule::LengthRatio) {
-            length::check(index, pair, bitext, &options.length_ratio, &mut findings);
-        }
-        if options.on(Rule::InconsistentTranslation) {
-            if let Some(m) = &matches {
-                consistency.observe_terms(index, m);
+            if self.length_on {
+                let bounds = &self.options.length_ratio;
+                length::check(index, pair, self.src_lang, self.tgt_lang, bounds, findings);
             }
-            consistency.observe_segment(index, pair);
+            if self.consistency_on {
+                if let Some(m) = &matches {
+                    self.consistency.observe_terms(index, m);
+                }
+                if let (Some(src), Some(tgt)) = (src_words, tgt_words) {
+                    self.consistency.observe_segment(index, src, tgt);
+                }
+            }
         }
         if let Some(m) = matches {
-            term_checker.recycle(m);
+            self.term_checker.recycle(m);
         }
     }
-    if options.on(Rule::InconsistentTranslation) {
-        consistency.finish(&compiled, &mut findings);
-    }
-    findings.retain_mut(|f| match options.severity_of(f.rule) {
-        Some(s) => {
-            f.severity = s;
-            true
+
+    /// The findings of the whole document, `bitext` being the pairs checked.
+    fn finish(self, bitext: &Bitext) -> Vec<Finding> {
+        let Run {
+            compiled,
+            options,
+            consistency,
+            mut findings,
+            consistency_on,
+            ..
+        } = self;
+        if consistency_on {
+            consistency.finish(compiled, bitext, &mut findings);
         }
-        None => false,
-    });
-    findings.sort_by(|a, b| {
-        (a.segment, a.rule, a.source_span, a.target_span).cmp(&(
-            b.segment,
-            b.rule,
-            b.source_span,
-            b.target_span,
-        ))
-    });
-    fingerprint_all(bitext, &mut findings);
-    findings
+        findings.retain_mut(|f| match options.severity_of(f.rule) {
+            Some(s) => {
+                f.severity = s;
+                true
+            }
+            None => false,
+        });
+        findings.sort_by(|a, b| {
+            (a.segment, a.rule, a.source_span, a.target_span).cmp(&(
+                b.segment,
+                b.rule,
+                b.source_span,
+                b.target_span,
+            ))
+        });
+        fingerprint_all(bitext, &mut findings);
+        findings
+    }
+}
+
+/// Whether `text` is empty or only whitespace; most texts start with a letter, which
+/// settles it at once.
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        Some(_) => text.trim().is_empty(),
+    }
 }
 
 /// Gives each finding its fingerprint: rule, term and the source segment's words, so that a

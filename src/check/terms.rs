@@ -9,7 +9,7 @@
 //! since one target phrase may satisfy several source terms. A forbidden rendering inside a
 //! longer accepted one ("cloud" inside "cloud computing") is not reported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{clip, quoted_list, Finding, Options, Rule};
 use crate::glossary::matcher::{Hit, Matcher, MatcherBuilder, Scanner, Verify};
@@ -33,6 +33,49 @@ enum Role {
     Forbidden(usize),
 }
 
+/// A [`Role`] in twelve bytes rather than twenty-four: the role of every hit is looked up,
+/// and with a large glossary the table no longer fits the CPU's cache otherwise. Entry and
+/// rendering indices fit in 32 bits (a glossary of four billion entries would not fit in
+/// memory).
+#[derive(Debug, Clone, Copy)]
+struct PackedRole {
+    kind: u8,
+    entry: u32,
+    rendering: u32,
+}
+
+impl PackedRole {
+    fn of(role: Role) -> PackedRole {
+        let (kind, entry, rendering) = match role {
+            Role::Term(e) => (0, e, 0),
+            Role::Name(e) => (1, e, 0),
+            Role::Condition(e) => (2, e, 0),
+            Role::Rendering(e, k) => (3, e, k),
+            Role::NameTarget(e) => (4, e, 0),
+            Role::Forbidden(e) => (5, e, 0),
+        };
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        PackedRole {
+            kind,
+            entry: narrow(entry),
+            rendering: narrow(rendering),
+        }
+    }
+
+    #[inline]
+    fn role(self) -> Role {
+        let (e, k) = (self.entry as usize, self.rendering as usize);
+        match self.kind {
+            0 => Role::Term(e),
+            1 => Role::Name(e),
+            2 => Role::Condition(e),
+            3 => Role::Rendering(e, k),
+            4 => Role::NameTarget(e),
+            _ => Role::Forbidden(e),
+        }
+    }
+}
+
 /// A glossary compiled for one direction.
 pub(super) struct Compiled<'g> {
     glossary: &'g Glossary,
@@ -40,11 +83,14 @@ pub(super) struct Compiled<'g> {
     tgt_lang: Lang,
     src: Matcher,
     tgt: Matcher,
-    roles: Vec<Role>,
+    roles: Vec<PackedRole>,
     /// For forbidden entries with a source condition: the renderings to use instead.
     suggestions: HashMap<usize, Vec<String>>,
     /// Some forbidden renderings apply whatever the source says, so every target is scanned.
     unconditional_forbidden: bool,
+    /// Per entry: whether it has several accepted renderings, whose use is tracked for
+    /// consistency. Looked up for every term found, without touching the entry itself.
+    several_renderings: Vec<bool>,
 }
 
 impl<'g> Compiled<'g> {
@@ -56,7 +102,7 @@ impl<'g> Compiled<'g> {
             // The loader refused forms without words, so this cannot fail for a loaded
             // glossary; a glossary built in code simply loses such a form.
             if builder.add(form, roles.len(), verify).is_ok() {
-                roles.push(role);
+                roles.push(PackedRole::of(role));
             }
         };
         let case = |entry: &Entry, form: &str| {
@@ -66,8 +112,11 @@ impl<'g> Compiled<'g> {
                 Verify::Folded
             }
         };
-        let mut term_renderings: HashMap<String, Vec<String>> = HashMap::new();
         for (e, entry) in glossary.entries().iter().enumerate() {
+            if u32::try_from(e).is_err() {
+                // Beyond what a role can name (and what memory can hold).
+                break;
+            }
             let sources = entry.forms(src_lang);
             let targets = entry.forms(tgt_lang);
             match entry.kind {
@@ -77,10 +126,6 @@ impl<'g> Compiled<'g> {
                     }
                     for form in sources {
                         add(&mut src, form, Role::Term(e), case(entry, form));
-                        term_renderings
-                            .entry(form.to_lowercase())
-                            .or_default()
-                            .extend(targets.iter().cloned());
                     }
                     for (k, form) in targets.iter().enumerate() {
                         add(&mut tgt, form, Role::Rendering(e, k), case(entry, form));
@@ -113,10 +158,38 @@ impl<'g> Compiled<'g> {
                 }
             }
         }
-        let unconditional_forbidden = roles.iter().any(|r| match r {
-            Role::Forbidden(e) => glossary.entries()[*e].forms(src_lang).is_empty(),
+        let unconditional_forbidden = roles.iter().any(|r| match r.role() {
+            Role::Forbidden(e) => glossary.entries()[e].forms(src_lang).is_empty(),
             _ => false,
         });
+        // What to suggest instead of a forbidden rendering: the renderings of the terms whose
+        // source is the forbidden entry's. Only those terms are looked at: with a large
+        // glossary, collecting every term's renderings would be most of the compiling.
+        let forbidden_sources: HashSet<String> = glossary
+            .entries()
+            .iter()
+            .filter(|entry| entry.kind == Kind::Forbidden)
+            .flat_map(|entry| entry.forms(src_lang))
+            .map(|form| form.to_lowercase())
+            .collect();
+        let mut term_renderings: HashMap<String, Vec<String>> = HashMap::new();
+        if !forbidden_sources.is_empty() {
+            for entry in glossary.entries() {
+                let (sources, targets) = (entry.forms(src_lang), entry.forms(tgt_lang));
+                if entry.kind != Kind::Term || targets.is_empty() {
+                    continue;
+                }
+                for form in sources {
+                    let key = form.to_lowercase();
+                    if forbidden_sources.contains(&key) {
+                        term_renderings
+                            .entry(key)
+                            .or_default()
+                            .extend(targets.iter().cloned());
+                    }
+                }
+            }
+        }
         let mut suggestions = HashMap::new();
         for (e, entry) in glossary.entries().iter().enumerate() {
             if entry.kind != Kind::Forbidden {
@@ -138,8 +211,14 @@ impl<'g> Compiled<'g> {
                 suggestions.insert(e, use_instead);
             }
         }
+        let several_renderings = glossary
+            .entries()
+            .iter()
+            .map(|entry| entry.forms(tgt_lang).len() > 1)
+            .collect();
         Compiled {
             glossary,
+            several_renderings,
             src_lang: src_lang.clone(),
             tgt_lang: tgt_lang.clone(),
             src: src.build(),
@@ -164,7 +243,7 @@ impl<'g> Compiled<'g> {
     }
 
     fn role(&self, hit: &Hit) -> Role {
-        self.roles[hit.tag]
+        self.roles[hit.tag].role()
     }
 }
 
@@ -250,7 +329,7 @@ impl<'c> PairChecker<'c> {
         );
         for h in selected.iter() {
             let Role::Term(e) = c.role(h) else { continue };
-            if c.renderings(e).len() < 2
+            if !c.several_renderings[e]
                 || renderings
                     .iter()
                     .any(|r: &(usize, usize, Span, Span)| r.0 == e)
@@ -297,17 +376,17 @@ impl<'c> PairChecker<'c> {
         out: &mut Vec<Finding>,
     ) {
         let c = self.compiled;
-        let mut done: Vec<usize> = Vec::new();
-        for h in &m.selected {
-            let (rule, e) = match c.role(h) {
+        for (i, h) in m.selected.iter().enumerate() {
+            let role = c.role(h);
+            let (rule, e) = match role {
                 Role::Term(e) => (Rule::MissingTerm, e),
                 Role::Name(e) => (Rule::NameMismatch, e),
                 _ => continue,
             };
-            if !options.on(rule) || done.contains(&e) {
+            // One finding per entry and pair: an earlier hit of the entry had its turn.
+            if !options.on(rule) || m.selected[..i].iter().any(|p| c.role(p) == role) {
                 continue;
             }
-            done.push(e);
             let satisfies = |t: &Hit| match c.role(t) {
                 Role::Rendering(te, _) | Role::NameTarget(te) => te == e,
                 _ => false,

@@ -435,3 +435,52 @@ fn spans_point_into_the_pair_texts() {
     let number = f.iter().find(|f| f.rule == Rule::NumberMismatch).unwrap();
     assert_eq!(number.source_span.unwrap().slice(pair.0), "14\u{a0}h");
 }
+
+#[test]
+fn pairs_checked_as_they_are_read_give_the_same_findings() {
+    let pairs = [
+        (
+            "Les centrales nucléaires et l'informatique en nuage.",
+            "The nuclear power plants.",
+        ),
+        ("", "An insertion."),
+        (
+            "Satya Nadella parle de nettoyage ethnique.",
+            "Satya Nadella speaks of ethnic cleaning.",
+        ),
+        (
+            "Le four est chaud à 14 h 30.",
+            "The oven is hot at 2:30 p.m.",
+        ),
+        ("Le four est chaud à 14 h 30.", "The oven is warm at 14:30."),
+        ("Le nuage et le nuage.", "The cloud and the cloud."),
+        ("Un nuage de plus.", "One more cloud."),
+        ("Copié tel quel ici.", "Copié tel quel ici."),
+        ("Rien.", ""),
+    ];
+    let whole = bitext(&pairs);
+    let expected = check(&whole, &glossary(), &Options::default());
+    assert!(expected.len() > 4, "{expected:#?}");
+    let as_read = whole.pairs.iter().cloned().map(Ok::<Pair, ()>);
+    let (read, findings) = check_pairs(
+        &Lang::Fr,
+        &Lang::En,
+        as_read,
+        &glossary(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(read, whole);
+    assert_eq!(findings, expected);
+    let failing = [Ok(whole.pairs[0].clone()), Err("bad line")];
+    assert_eq!(
+        check_pairs(
+            &Lang::Fr,
+            &Lang::En,
+            failing,
+            &glossary(),
+            &Options::default()
+        ),
+        Err("bad line")
+    );
+}

@@ -2,16 +2,23 @@
 //! a name or a number. Copies are compared with whitespace runs collapsed, so re-wrapping the
 //! source does not hide one.
 
+use super::consistency::words;
 use super::{clip, Finding, Rule};
 use crate::text::{Pair, Span};
 
-pub(super) fn check(segment: usize, pair: &Pair, names: &[Span], out: &mut Vec<Finding>) {
-    let src = pair.src.trim();
-    let start = pair.src.len() - pair.src.trim_start().len();
-    let whole = Span::new(start, start + src.len());
-    let message = if pair.tgt.trim().is_empty() {
+/// Reports `pair` when its target is blank, or `copied` (it has the source's words), unless
+/// the source is only names (`names`, spans in it) and numbers.
+pub(super) fn check(
+    segment: usize,
+    pair: &Pair,
+    tgt_blank: bool,
+    copied: bool,
+    names: &[Span],
+    out: &mut Vec<Finding>,
+) {
+    let message = if tgt_blank {
         "the translation is empty"
-    } else if same_words(&pair.src, &pair.tgt) {
+    } else if copied {
         if only_names_or_numbers(&pair.src, names) {
             return;
         }
@@ -19,6 +26,9 @@ pub(super) fn check(segment: usize, pair: &Pair, names: &[Span], out: &mut Vec<F
     } else {
         return;
     };
+    let src = pair.src.trim();
+    let start = pair.src.len() - pair.src.trim_start().len();
+    let whole = Span::new(start, start + src.len());
     out.push(
         Finding::new(
             Rule::Untranslated,
@@ -30,8 +40,9 @@ pub(super) fn check(segment: usize, pair: &Pair, names: &[Span], out: &mut Vec<F
     );
 }
 
-fn same_words(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace())
+/// Whether the two texts have the same words, however they are spaced.
+pub(super) fn same_words(a: &str, b: &str) -> bool {
+    words(a).eq(words(b))
 }
 
 /// Whether every letter of `text` is inside a glossary name: what is left is digits,

@@ -2,7 +2,7 @@
 //! diagnostics, coloured on a terminal) or for CI (JSON, SARIF, JUnit, GitHub annotations),
 //! with the exit status set by `--fail-on` and accepted findings kept in a baseline.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,7 +18,7 @@ use crate::files;
 use crate::formats::findings::{Report, Summary};
 use crate::formats::{self, findings, junit, sarif};
 use crate::glossary::Glossary;
-use crate::text::{Bitext, Lang, Origin, Pair, Span};
+use crate::text::{Bitext, Lang, Origin, Pair, Span, Utf8Error};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
@@ -172,9 +172,17 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             )));
         }
     }
-    let bitext = match (&args.alignment, &args.src, &args.tgt) {
-        (Some(path), _, _) => formats::read_bitext(path, &args.src_lang, &args.tgt_lang)?,
-        (None, Some(src), Some(tgt)) => read_line_pairs(src, tgt, &args.src_lang, &args.tgt_lang)?,
+    // An alignment file is read whole, then checked; two line files are checked as they are
+    // read, each pair while its text is in the CPU's cache.
+    enum Input {
+        Bitext(Bitext),
+        Lines(Box<LinePairs>),
+    }
+    let input = match (&args.alignment, &args.src, &args.tgt) {
+        (Some(path), _, _) => {
+            Input::Bitext(formats::read_bitext(path, &args.src_lang, &args.tgt_lang)?)
+        }
+        (None, Some(src), Some(tgt)) => Input::Lines(Box::new(LinePairs::open(src, tgt)?)),
         _ => {
             return Err(Failure::Message(
                 "give an ALIGNMENT file, or --src and --tgt".into(),
@@ -197,8 +205,17 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     }
 
     let checked = Instant::now();
-    let mut findings = check::check(&bitext, &glossary, &options);
+    let (bitext, mut findings) = match input {
+        Input::Bitext(bitext) => {
+            let findings = check::check(&bitext, &glossary, &options);
+            (bitext, findings)
+        }
+        Input::Lines(pairs) => {
+            check::check_pairs(&args.src_lang, &args.tgt_lang, pairs, &glossary, &options)?
+        }
+    };
     let check_time = checked.elapsed();
+    let read_while_checking = args.alignment.is_none();
     if let Some(path) = &args.write_baseline {
         files::write_atomic(path, &Baseline::write(&findings))?;
     }
@@ -232,10 +249,11 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         let secs = check_time.as_secs_f64();
         let _ = writeln!(
             std::io::stderr(),
-            "passerelle: {} glossary entries, {} segment pairs, {bytes} bytes checked in {:.1} ms \
-             ({:.1} MB/s); {:.1} ms in all",
+            "passerelle: {} glossary entries, {} segment pairs, {bytes} bytes {}checked in {:.1} \
+             ms ({:.1} MB/s); {:.1} ms in all",
             glossary.len(),
             bitext.pairs.len(),
+            if read_while_checking { "read and " } else { "" },
             secs * 1e3,
             bytes as f64 / 1e6 / secs.max(1e-9),
             started.elapsed().as_secs_f64() * 1e3
@@ -244,6 +262,10 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     if verbosity >= Verbosity::Normal && args.format != CheckFormat::Human {
         let _ = writeln!(std::io::stderr(), "passerelle: {}", summary_line(&summary));
     }
+    // The process ends right after: freeing a document of millions of segments string by
+    // string would only delay the exit (by a tenth of a second for a million pairs). The
+    // memory goes back to the system with the process.
+    std::mem::forget(bitext);
     if let Some(path) = &args.write_baseline {
         if verbosity >= Verbosity::Normal {
             let _ = writeln!(
@@ -263,68 +285,201 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     })
 }
 
-/// Pairs line i of `src` with line i of `tgt`; each pair knows its file and line.
-fn read_line_pairs(
-    src: &Path,
-    tgt: &Path,
-    src_lang: &Lang,
-    tgt_lang: &Lang,
-) -> Result<Bitext, Failure> {
-    let src_text = files::read_text(src)?;
-    let tgt_text = files::read_text(tgt)?;
-    let src_lines = lines(&src_text);
-    let tgt_lines = lines(&tgt_text);
-    if src_lines.len() != tgt_lines.len() {
-        return Err(Failure::Lib(Error::Input(format!(
-            "{} has {} lines but {} has {}; --src and --tgt pair line i with line i",
-            show_path(src),
-            src_lines.len(),
-            show_path(tgt),
-            tgt_lines.len()
-        ))));
-    }
-    let origin = |path: &Path, line: usize, offset: usize| Origin {
-        path: path.to_path_buf(),
-        line: line as u32 + 1,
-        column_offset: Some(offset),
-    };
-    let pairs = src_lines
-        .into_iter()
-        .zip(tgt_lines)
-        .enumerate()
-        .map(|(i, ((s_off, s), (t_off, t)))| Pair {
-            src: s.to_string(),
-            tgt: t.to_string(),
-            src_origin: Some(origin(src, i, s_off)),
-            tgt_origin: Some(origin(tgt, i, t_off)),
-            low_confidence: false,
-        })
-        .collect();
-    Ok(Bitext {
-        src_lang: src_lang.clone(),
-        tgt_lang: tgt_lang.clone(),
-        pairs,
-    })
+/// Pairs line i of `src` with line i of `tgt`, as they are read; each pair knows its file
+/// and line. Files of different lengths are an error, once the shorter one ends.
+///
+/// Both files are read a block at a time, each line going straight into its pair: a document
+/// of a hundred megabytes is never held twice, once whole and once cut into segments.
+struct LinePairs {
+    src: PathBuf,
+    tgt: PathBuf,
+    src_lines: LineReader<Box<dyn Read>>,
+    tgt_lines: LineReader<Box<dyn Read>>,
+    /// Pairs given so far.
+    count: usize,
+    done: bool,
 }
 
-/// Lines without their ends, each with the byte offset where its text starts in the line
-/// (3 for a first line after a BOM, 0 otherwise). A final line break ends the last line; it
-/// does not start an empty one.
-fn lines(text: &str) -> Vec<(usize, &str)> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    body.split('\n')
-        .enumerate()
-        .map(|(i, line)| {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            match (i, line.strip_prefix('\u{feff}')) {
-                (0, Some(rest)) => (3, rest),
-                _ => (0, line),
-            }
+impl LinePairs {
+    fn open(src: &Path, tgt: &Path) -> Result<LinePairs, Failure> {
+        if src.as_os_str() == "-" && tgt.as_os_str() == "-" {
+            return Err(Failure::Message(
+                "--src and --tgt cannot both be standard input".into(),
+            ));
+        }
+        Ok(LinePairs {
+            src_lines: LineReader::new(open(src)?, src),
+            tgt_lines: LineReader::new(open(tgt)?, tgt),
+            src: src.to_path_buf(),
+            tgt: tgt.to_path_buf(),
+            count: 0,
+            done: false,
         })
-        .collect()
+    }
+
+    fn next_pair(&mut self) -> Result<Option<Pair>, Failure> {
+        let i = self.count;
+        let origin = |path: &Path, offset: usize| Origin {
+            path: path.to_path_buf(),
+            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            column_offset: Some(offset),
+        };
+        match (self.src_lines.next_line()?, self.tgt_lines.next_line()?) {
+            (Some((s_off, s)), Some((t_off, t))) => {
+                self.count += 1;
+                Ok(Some(Pair {
+                    src: s,
+                    tgt: t,
+                    src_origin: Some(origin(&self.src, s_off)),
+                    tgt_origin: Some(origin(&self.tgt, t_off)),
+                    low_confidence: false,
+                }))
+            }
+            (None, None) => Ok(None),
+            (s, t) => {
+                // One file ended first: count the other's lines for the message.
+                let count = |first: bool, reader: &mut LineReader<Box<dyn Read>>| {
+                    let mut n = i + usize::from(first);
+                    while reader.next_line()?.is_some() {
+                        n += 1;
+                    }
+                    Ok::<usize, Error>(n)
+                };
+                let src_count = count(s.is_some(), &mut self.src_lines)?;
+                let tgt_count = count(t.is_some(), &mut self.tgt_lines)?;
+                Err(Failure::Lib(Error::Input(format!(
+                    "{} has {src_count} lines but {} has {tgt_count}; --src and --tgt pair line \
+                     i with line i",
+                    show_path(&self.src),
+                    show_path(&self.tgt),
+                ))))
+            }
+        }
+    }
+}
+
+impl Iterator for LinePairs {
+    type Item = Result<Pair, Failure>;
+
+    fn next(&mut self) -> Option<Result<Pair, Failure>> {
+        if self.done {
+            return None;
+        }
+        let next = self.next_pair().transpose();
+        // After the end or an error, nothing more.
+        self.done = !matches!(next, Some(Ok(_)));
+        next
+    }
+}
+
+/// A file, or standard input for `-`.
+fn open(path: &Path) -> Result<Box<dyn Read>, Error> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    Ok(Box::new(file))
+}
+
+/// Lines of UTF-8 text read from a reader a block at a time. Each block's complete lines are
+/// checked as UTF-8 at once, which is much faster than line by line, and cut into their own
+/// strings straight away.
+struct LineReader<R> {
+    reader: R,
+    path: PathBuf,
+    /// Bytes read and not yet cut into lines: `buf[..end]`, where no line ends.
+    buf: Vec<u8>,
+    end: usize,
+    /// Byte offset in the file of `buf[0]`, for the offset of an invalid byte.
+    offset: usize,
+    eof: bool,
+    /// Lines cut and not yet returned, with the offsets of their text.
+    lines: std::collections::VecDeque<(usize, String)>,
+    first: bool,
+}
+
+/// Bytes read at a time.
+const BLOCK: usize = 1 << 16;
+
+impl<R: Read> LineReader<R> {
+    fn new(reader: R, path: &Path) -> LineReader<R> {
+        LineReader {
+            reader,
+            path: path.to_path_buf(),
+            buf: vec![0; BLOCK],
+            end: 0,
+            offset: 0,
+            eof: false,
+            lines: std::collections::VecDeque::new(),
+            first: true,
+        }
+    }
+
+    /// The next line without its end, with the byte offset where its text starts in the line
+    /// (3 for a first line after a BOM, 0 otherwise). A final line break ends the last line;
+    /// it does not start an empty one.
+    fn next_line(&mut self) -> Result<Option<(usize, String)>, Error> {
+        loop {
+            if let Some(line) = self.lines.pop_front() {
+                return Ok(Some(line));
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Reads until `buf` holds a complete line (or the end of the file), and cuts the complete
+    /// lines it holds (everything, at the end of the file) into `lines`. `false` when nothing
+    /// is left.
+    fn fill(&mut self) -> Result<bool, Error> {
+        let mut searched = 0;
+        let cut = loop {
+            if let Some(k) = memchr::memrchr(b'\n', &self.buf[searched..self.end]) {
+                break searched + k + 1;
+            }
+            if self.eof {
+                break self.end;
+            }
+            searched = self.end;
+            if self.end == self.buf.len() {
+                // A line longer than the buffer.
+                self.buf.resize(self.buf.len() * 2, 0);
+            }
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::read(&self.path, e)),
+            }
+        };
+        if cut == 0 {
+            return Ok(false);
+        }
+        let text = std::str::from_utf8(&self.buf[..cut]).map_err(|e| Error::Utf8 {
+            path: self.path.clone(),
+            source: Utf8Error {
+                offset: self.offset + e.valid_up_to(),
+            },
+        })?;
+        let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut start = 0;
+        while start < text.len() {
+            let end = ends.next().unwrap_or(text.len());
+            let line = &text[start..end];
+            start = end + 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let first = std::mem::replace(&mut self.first, false);
+            self.lines.push_back(match line.strip_prefix('\u{feff}') {
+                Some(rest) if first => (3, rest.to_string()),
+                _ => (0, line.to_string()),
+            });
+        }
+        self.buf.copy_within(cut..self.end, 0);
+        self.end -= cut;
+        self.offset += cut;
+        Ok(true)
+    }
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -469,12 +624,69 @@ fn excerpt(text: &str, span: Option<Span>) -> (String, Option<(usize, usize)>) {
 mod tests {
     use super::*;
 
+    fn lines(bytes: &[u8]) -> Result<Vec<(usize, String)>, Error> {
+        let mut reader = LineReader::new(bytes, Path::new("f.txt"));
+        let mut out = Vec::new();
+        while let Some(line) = reader.next_line()? {
+            out.push(line);
+        }
+        Ok(out)
+    }
+
     #[test]
     fn lines_keep_offsets_and_ignore_the_final_break() {
-        assert_eq!(lines("a\r\nb\n"), [(0, "a"), (0, "b")]);
-        assert_eq!(lines("\u{feff}a\n\nb"), [(3, "a"), (0, ""), (0, "b")]);
-        assert!(lines("").is_empty());
-        assert_eq!(lines("\n"), [(0, "")]);
+        let l = |bytes: &[u8]| -> Vec<(usize, String)> { lines(bytes).unwrap() };
+        let owned = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+            v.iter().map(|(o, s)| (*o, s.to_string())).collect()
+        };
+        assert_eq!(l(b"a\r\nb\n"), owned(&[(0, "a"), (0, "b")]));
+        assert_eq!(
+            l("\u{feff}a\n\nb".as_bytes()),
+            owned(&[(3, "a"), (0, ""), (0, "b")])
+        );
+        assert_eq!(
+            l("a\n\u{feff}b".as_bytes()),
+            owned(&[(0, "a"), (0, "\u{feff}b")])
+        );
+        assert!(l(b"").is_empty());
+        assert_eq!(l(b"\n"), owned(&[(0, "")]));
+        assert_eq!(l(b"\r"), owned(&[(0, "")]));
+    }
+
+    #[test]
+    fn lines_longer_than_a_block_and_many_blocks_are_read_whole() {
+        let long = "é".repeat(BLOCK);
+        let mut text = String::new();
+        for i in 0..3 * BLOCK / 10 {
+            text += &format!("ligne {i}\n");
+        }
+        text += &long;
+        text += "\nfin";
+        let expected: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let got: Vec<String> = lines(text.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn an_invalid_byte_is_reported_at_its_offset_in_the_file() {
+        let mut bytes = Vec::new();
+        for _ in 0..BLOCK / 8 {
+            bytes.extend_from_slice(b"abcdefg\n");
+        }
+        let at = bytes.len() + 2;
+        bytes.extend_from_slice(b"ab\xff\r\n");
+        match lines(&bytes) {
+            Err(Error::Utf8 { source, .. }) => assert_eq!(source.offset, at),
+            other => panic!("{other:?}"),
+        }
+        match lines(b"ok\r\n\xc3\r\n") {
+            Err(Error::Utf8 { source, .. }) => assert_eq!(source.offset, 4),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -103,9 +103,15 @@ impl Normalizer {
             out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
             return;
         }
-        let nfc: Cow<str> = match is_nfc_quick(word.chars()) {
-            IsNormalized::Yes => Cow::Borrowed(word),
-            _ => Cow::Owned(word.nfc().collect()),
+        // Characters below U+0300 (lead bytes below 0xCC) are NFC on their own and never
+        // combine, so a word made of them is already NFC: French words need no check.
+        let nfc: Cow<str> = if word.bytes().all(|b| b < 0xcc) {
+            Cow::Borrowed(word)
+        } else {
+            match is_nfc_quick(word.chars()) {
+                IsNormalized::Yes => Cow::Borrowed(word),
+                _ => Cow::Owned(word.nfc().collect()),
+            }
         };
         for c in nfc.chars() {
             match c {
@@ -115,6 +121,11 @@ impl Normalizer {
                 'ﬁ' => out.push_str("fi"),
                 'ﬂ' => out.push_str("fl"),
                 'ﬀ' => out.push_str("ff"),
+                // Latin-1 without the Unicode tables: capitals are 0x20 below their small letter.
+                'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => {
+                    out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c))
+                }
+                '\0'..='\u{bf}' | '×' | 'ß'..='ÿ' => out.push(c),
                 c => out.extend(c.to_lowercase()),
             }
         }
@@ -159,6 +170,14 @@ impl Normalizer {
             out.push_str(word);
             return;
         }
+        // Characters below U+0300 are NFC already (see `fold_into`).
+        if word.bytes().all(|b| b < 0xcc) {
+            out.extend(
+                word.chars()
+                    .map(|c| if is_apostrophe(c) { '\'' } else { c }),
+            );
+            return;
+        }
         for c in word.nfc() {
             out.push(if is_apostrophe(c) { '\'' } else { c });
         }
@@ -171,6 +190,167 @@ fn is_apostrophe(c: char) -> bool {
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// What a character is to the tokeniser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of a word: a letter, a digit or a combining mark.
+    Word,
+    /// Between two words without breaking a multi-word term: spaces, hyphens, apostrophes.
+    Join,
+    /// Any other punctuation or symbol: a multi-word term never runs across it.
+    Break,
+}
+
+/// The class of each ASCII character, so that most of a text is classified by one load.
+const ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Break; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'-' | b'\'') {
+            Class::Join
+        } else {
+            Class::Break
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Where the run of ASCII letters and digits starting at byte `i` ends.
+#[inline]
+fn ascii_word_end(bytes: &[u8], i: usize) -> usize {
+    ascii_word_end_with(bytes, i, &mut |_| {})
+}
+
+/// Where the run of ASCII letters and digits starting at byte `i` ends, handing `chunk` its
+/// bytes eight at a time (little-endian; the last piece, if shorter, padded with zero bytes).
+/// A word's end is found without a branch per byte, which the CPU would mispredict at the
+/// end of every word.
+#[inline(always)]
+fn ascii_word_end_with(bytes: &[u8], mut i: usize, chunk: &mut impl FnMut(u64)) -> usize {
+    loop {
+        // Past the end, zero bytes: they end the run.
+        let x = match bytes.get(i..i + 8) {
+            Some(c) => u64::from_le_bytes(c.try_into().unwrap_or([0; 8])),
+            None => load_short(bytes.get(i..).unwrap_or_default()),
+        };
+        let others = !ascii_alphanumeric8(x) & HIGH;
+        if others == 0 {
+            chunk(x);
+            i += 8;
+            continue;
+        }
+        let k = (others.trailing_zeros() / 8) as usize;
+        if k > 0 {
+            chunk(x & ((1 << (8 * k)) - 1));
+        }
+        return i + k;
+    }
+}
+
+/// Up to eight bytes as a little-endian integer padded with zeros, as copying them into a
+/// zeroed buffer would give, but with two overlapping loads instead of a call to `memcpy`
+/// (which a copy of variable length becomes): most words are shorter than eight bytes.
+#[inline]
+pub(crate) fn load_short(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(bytes[0])
+                | u64::from(bytes[n / 2]) << (8 * (n / 2))
+                | u64::from(bytes[n - 1]) << (8 * (n - 1))
+        }
+        4..=7 => {
+            let lo = u32::from_le_bytes(bytes[..4].try_into().unwrap_or([0; 4]));
+            let hi = u32::from_le_bytes(bytes[n - 4..].try_into().unwrap_or([0; 4]));
+            u64::from(lo) | u64::from(hi) << (8 * (n - 4))
+        }
+        _ => u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8])),
+    }
+}
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that lies in `lo..=hi` (both below 0x80): adding
+/// `0x80 - lo` to its low seven bits sets their high bit, and adding `0x7f - hi` does not.
+/// No byte below 0x80 carries into the next.
+#[inline]
+const fn in_range8(x: u64, lo: u8, hi: u8) -> u64 {
+    let low = x & LOW7;
+    let ones = 0x0101_0101_0101_0101u64;
+    low.wrapping_add(ones * (0x80 - lo) as u64)
+        & !low.wrapping_add(ones * (0x7f - hi) as u64)
+        & !x
+        & HIGH
+}
+
+/// The high bit of each byte of `x` that is an ASCII letter or digit.
+#[inline]
+const fn ascii_alphanumeric8(x: u64) -> u64 {
+    // Setting bit 5 maps capitals onto small letters and no other byte into `a..=z`.
+    in_range8(x, b'0', b'9') | in_range8(x | 0x2020_2020_2020_2020, b'a', b'z')
+}
+
+/// The class of any character: [`ASCII_CLASS`], then the Latin-1 letters and the punctuation
+/// French and English text is full of, then the Unicode tables.
+#[inline]
+fn class_of(c: char) -> Class {
+    if c.is_ascii() {
+        return ASCII_CLASS[c as usize];
+    }
+    match c {
+        'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Word,
+        '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2018}' | '\u{2019}' | '\u{2010}' | '\u{2011}' => {
+            Class::Join
+        }
+        '«' | '»' | '€' | '–' | '—' | '…' | '“' | '”' | '×' | '÷' | '°' | '·' => {
+            Class::Break
+        }
+        c if is_word_char(c) => Class::Word,
+        c if c.is_whitespace() || is_apostrophe(c) => Class::Join,
+        _ => Class::Break,
+    }
+}
+
+/// The character starting at byte `i` of valid UTF-8 (a char boundary, not ASCII), and its
+/// length: decoding by hand spares the checks of `str::chars` on every non-ASCII character.
+#[inline]
+fn decode_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = u32::from(bytes[i]);
+    let cont = |k: usize| u32::from(bytes[i + k] & 0x3f);
+    let (c, len) = if b0 < 0xe0 {
+        (((b0 & 0x1f) << 6) | cont(1), 2)
+    } else if b0 < 0xf0 {
+        (((b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        (
+            ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        )
+    };
+    (
+        char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+/// The class and byte length of the character at byte `i`, or `None` at the end.
+#[inline]
+fn class_at(bytes: &[u8], i: usize) -> Option<(Class, usize)> {
+    let &b = bytes.get(i)?;
+    if b < 0x80 {
+        Some((ASCII_CLASS[b as usize], 1))
+    } else {
+        let (c, len) = decode_at(bytes, i);
+        Some((class_of(c), len))
+    }
 }
 
 /// Iterator over the tokens of a text; see [`Normalizer::tokens`].
@@ -187,58 +367,97 @@ pub struct Tokens<'t> {
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
+    // Always inlined: the matcher calls it for every word of large documents, and a call
+    // returns the token through memory.
+    #[inline(always)]
     fn next(&mut self) -> Option<Token> {
+        self.next_with(|_| {}).map(|(token, _)| token)
+    }
+}
+
+impl Tokens<'_> {
+    /// Skips the gap before the next token from byte `pos`, clearing `joined` if it holds
+    /// anything but spaces, hyphens and apostrophes; where the token starts, or `None` at the
+    /// end of the text.
+    #[inline]
+    fn gap(&mut self, mut pos: usize, joined: &mut bool) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        loop {
+            let Some(&b) = bytes.get(pos) else {
+                self.pos = pos;
+                return None;
+            };
+            let (class, len) = if b < 0x80 {
+                (ASCII_CLASS[b as usize], 1)
+            } else {
+                let (c, len) = decode_at(bytes, pos);
+                (class_of(c), len)
+            };
+            match class {
+                Class::Word => return Some(pos),
+                Class::Join => {}
+                Class::Break => *joined = false,
+            }
+            pos += len;
+        }
+    }
+
+    /// The next token, handing `chunk` the bytes of the token's leading run of ASCII letters
+    /// and digits, eight at a time, little-endian, the last piece padded with zero bytes; and
+    /// whether the token is that run and nothing else (a plain ASCII word, which most words
+    /// are). The matcher hashes a plain word from those pieces, as they are read anyway to
+    /// find where the word ends.
+    #[inline(always)]
+    pub(crate) fn next_with(&mut self, mut chunk: impl FnMut(u64)) -> Option<(Token, bool)> {
         if let Some(t) = self.pending.take() {
-            return Some(t);
+            return Some((t, false));
         }
         let text = self.text;
         let bytes = text.as_bytes();
-        // Skip the gap, noting whether it breaks terms.
-        let mut joined = self.pos > 0;
-        let start = loop {
-            if self.pos >= bytes.len() {
-                return None;
-            }
-            let b = bytes[self.pos];
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    break self.pos;
-                }
-                if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'-' | b'\'') {
-                    joined = false;
-                }
-                self.pos += 1;
-            } else {
-                let c = text[self.pos..].chars().next().unwrap_or(' ');
-                if is_word_char(c) {
-                    break self.pos;
-                }
-                if !(c.is_whitespace() || is_apostrophe(c) || matches!(c, '\u{2010}' | '\u{2011}'))
-                {
-                    joined = false;
-                }
-                self.pos += c.len_utf8();
-            }
+        // Skip the gap, noting whether it breaks terms; the usual one, a space before an ASCII
+        // letter or digit, at once.
+        let pos = self.pos;
+        let mut joined = pos > 0;
+        let start = if bytes.get(pos) == Some(&b' ')
+            && bytes.get(pos + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            pos + 1
+        } else {
+            self.gap(pos, &mut joined)?
         };
         // The word: letters, digits, marks, and apostrophes between letters.
-        let mut end = start;
-        let mut apostrophes: [usize; 2] = [usize::MAX; 2];
+        let mut end = ascii_word_end_with(bytes, start, &mut chunk);
+        let mut plain = true;
+        let mut first_apostrophe = usize::MAX;
         let mut n_apos = 0;
-        while let Some(c) = text[end..].chars().next() {
-            if is_word_char(c) {
-                end += c.len_utf8();
+        loop {
+            // Most words end at an ASCII space or punctuation mark other than an apostrophe.
+            match bytes.get(end) {
+                None => break,
+                Some(&b) if b < 0x80 && b != b'\'' => break,
+                _ => {}
+            }
+            let Some((class, len)) = class_at(bytes, end) else {
+                break;
+            };
+            if class == Class::Word {
+                plain = false;
+                end = ascii_word_end(bytes, end + len);
                 continue;
             }
-            if is_apostrophe(c) {
-                let after = end + c.len_utf8();
-                if text[after..].chars().next().is_some_and(is_word_char) {
-                    if n_apos < 2 {
-                        apostrophes[n_apos] = end;
-                    }
-                    n_apos += 1;
-                    end = after;
-                    continue;
+            let apostrophe = if len == 1 {
+                bytes[end] == b'\''
+            } else {
+                is_apostrophe(decode_at(bytes, end).0)
+            };
+            if apostrophe && matches!(class_at(bytes, end + len), Some((Class::Word, _))) {
+                plain = false;
+                if n_apos == 0 {
+                    first_apostrophe = end;
                 }
+                n_apos += 1;
+                end = ascii_word_end(bytes, end + len);
+                continue;
             }
             break;
         }
@@ -248,9 +467,9 @@ impl Iterator for Tokens<'_> {
             joined,
         };
         if n_apos == 0 {
-            return Some(token);
+            return Some((token, plain));
         }
-        let first = apostrophes[0];
+        let first = first_apostrophe;
         if self.french && is_elision(&text[start..first]) {
             let apos_len = text[first..].chars().next().map_or(1, char::len_utf8);
             let rest = Token {
@@ -261,7 +480,7 @@ impl Iterator for Tokens<'_> {
             // worth splitting again in practice; keep it whole.
             token.span = Span::new(start, first);
             self.pending = Some(rest);
-            return Some(token);
+            return Some((token, false));
         }
         if self.english && n_apos == 1 {
             let tail = &text[first..end];
@@ -271,7 +490,7 @@ impl Iterator for Tokens<'_> {
                 token.span = Span::new(start, first);
             }
         }
-        Some(token)
+        Some((token, false))
     }
 }
 
@@ -281,6 +500,8 @@ fn is_elision(prefix: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn words(lang: Lang, text: &str) -> Vec<&str> {
@@ -383,5 +604,238 @@ mod tests {
     #[test]
     fn other_languages_are_folded_but_not_stemmed() {
         assert_eq!(stems(Lang::Other("de".into()), "Häuser"), ["häuser"]);
+    }
+
+    /// The tokeniser as first written, one `char` at a time through the Unicode tables: the
+    /// fast paths must give exactly its tokens.
+    fn reference_tokens(lang: &Lang, text: &str) -> Vec<Token> {
+        let (french, english) = (*lang == Lang::Fr, *lang == Lang::En);
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        let mut out = Vec::new();
+        loop {
+            let mut joined = pos > 0;
+            let start = loop {
+                if pos >= bytes.len() {
+                    return out;
+                }
+                let b = bytes[pos];
+                if b < 0x80 {
+                    if b.is_ascii_alphanumeric() {
+                        break pos;
+                    }
+                    if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'-' | b'\'') {
+                        joined = false;
+                    }
+                    pos += 1;
+                } else {
+                    let c = text[pos..].chars().next().unwrap_or(' ');
+                    if is_word_char(c) {
+                        break pos;
+                    }
+                    if !(c.is_whitespace()
+                        || is_apostrophe(c)
+                        || matches!(c, '\u{2010}' | '\u{2011}'))
+                    {
+                        joined = false;
+                    }
+                    pos += c.len_utf8();
+                }
+            };
+            let mut end = start;
+            let mut apostrophes = Vec::new();
+            while let Some(c) = text[end..].chars().next() {
+                if is_word_char(c) {
+                    end += c.len_utf8();
+                    continue;
+                }
+                if is_apostrophe(c) {
+                    let after = end + c.len_utf8();
+                    if text[after..].chars().next().is_some_and(is_word_char) {
+                        apostrophes.push(end);
+                        end = after;
+                        continue;
+                    }
+                }
+                break;
+            }
+            pos = end;
+            let mut token = Token {
+                span: Span::new(start, end),
+                joined,
+            };
+            if let Some(&first) = apostrophes.first() {
+                if french && is_elision(&text[start..first]) {
+                    let apos_len = text[first..].chars().next().map_or(1, char::len_utf8);
+                    token.span = Span::new(start, first);
+                    out.push(token);
+                    token = Token {
+                        span: Span::new(first + apos_len, end),
+                        joined: true,
+                    };
+                } else if english && apostrophes.len() == 1 {
+                    let mut chars = text[first..end].chars();
+                    chars.next();
+                    if matches!(chars.as_str(), "s" | "S") {
+                        token.span = Span::new(start, first);
+                    }
+                }
+            }
+            out.push(token);
+        }
+    }
+
+    /// The folding as first written, through the Unicode tables for every character.
+    fn reference_fold(word: &str) -> String {
+        let mut out = String::new();
+        let nfc: String = word.nfc().collect();
+        for c in nfc.chars() {
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' => out.push('\''),
+                'œ' | 'Œ' => out.push_str("oe"),
+                'æ' | 'Æ' => out.push_str("ae"),
+                'ﬁ' => out.push_str("fi"),
+                'ﬂ' => out.push_str("fl"),
+                'ﬀ' => out.push_str("ff"),
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_letters_and_digits_are_found_eight_bytes_at_a_time() {
+        for b in 0..=255u8 {
+            for at in 0..9 {
+                let mut bytes = *b"abcdefghij";
+                if at < bytes.len() {
+                    bytes[at] = b;
+                }
+                let expected = bytes
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len());
+                assert_eq!(ascii_word_end(&bytes, 0), expected, "{b:#x} at {at}");
+                let x = u64::from_le_bytes(bytes[..8].try_into().unwrap());
+                let lanes = ascii_alphanumeric8(x);
+                for (k, c) in bytes[..8].iter().enumerate() {
+                    assert_eq!(lanes >> (8 * k + 7) & 1 == 1, c.is_ascii_alphanumeric());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_character_has_the_class_the_unicode_tables_give() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let expected = if is_word_char(c) {
+                Class::Word
+            } else if c.is_whitespace()
+                || is_apostrophe(c)
+                || matches!(c, '-' | '\u{2010}' | '\u{2011}')
+            {
+                Class::Join
+            } else {
+                Class::Break
+            };
+            // ASCII gaps join only across spaces, tabs, line ends, hyphens and apostrophes.
+            let expected = match c {
+                '\u{b}' | '\u{c}' => Class::Break,
+                _ => expected,
+            };
+            assert_eq!(class_of(c), expected, "U+{:04X}", c as u32);
+            let mut buf = [0u8; 4];
+            let encoded = c.encode_utf8(&mut buf).as_bytes();
+            if !c.is_ascii() {
+                assert_eq!(decode_at(encoded, 0), (c, encoded.len()));
+            }
+        }
+    }
+
+    #[test]
+    fn characters_below_u0300_are_nfc_and_fold_like_the_unicode_tables() {
+        use unicode_normalization::char::canonical_combining_class;
+        let fr = Normalizer::new(&Lang::Fr);
+        for c in (0..0x300).filter_map(char::from_u32) {
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            assert_eq!(
+                is_nfc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+            let word = format!("é{c}");
+            assert_eq!(fr.fold(&word), reference_fold(&word), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn fast_tokens_equal_the_reference_on_tricky_text() {
+        let texts = [
+            "l’humanité d'IA qu'il aujourd'hui jusqu'à L'Oréal",
+            "Microsoft’s cloud, the employees' union, don't 'quoted' ''a'' a''b",
+            "«\u{a0}Crimes contre l’humanité\u{a0}» à 4,20\u{a0}€ – ŒUVRE ǅ x\u{301}y",
+            "e\u{301}te\u{301} CŒUR ﬁn ʼok ʼ 'ʼ' a‐b a‑b a—b a\u{b}b a\u{c}b",
+            "Satya, Nadella au-delà\u{a0}de «\u{a0}cela » 𝔘𝔫𝔦 😀 日本語 ١٢٣ x²",
+            "qu’aujourd’hui l'l'l j'ai L’'a x' 's 'S'",
+            "",
+            "'",
+        ];
+        for lang in [Lang::Fr, Lang::En, Lang::Other("de".into())] {
+            let n = Normalizer::new(&lang);
+            for text in texts {
+                let fast: Vec<Token> = n.tokens(text).collect();
+                assert_eq!(fast, reference_tokens(&lang, text), "{lang} {text:?}");
+            }
+        }
+    }
+
+    /// Text made of the pieces the tokeniser treats specially, in any order.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a", "Z", "é", "É", "9", "œ", "ﬁ", "ʼ", "\u{301}", "ǅ", "²", "日", "😀", "l", "qu",
+            "d", "s", "S", "'", "’", "‘", "′", " ", "\u{a0}", "\u{202f}", "\t", "\n", "\r",
+            "\u{b}", "-", "‐", "‑", "–", ",", ".", "«", "»", "€", "\u{2028}", "\u{3000}", "İ",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_tokens_equal_the_reference(text in tricky_text(), lang in 0..3usize) {
+            let lang = [Lang::Fr, Lang::En, Lang::Other("de".into())][lang].clone();
+            let fast: Vec<Token> = Normalizer::new(&lang).tokens(&text).collect();
+            prop_assert_eq!(fast, reference_tokens(&lang, &text));
+        }
+
+        #[test]
+        fn fast_tokens_equal_the_reference_on_any_text(text in any::<String>()) {
+            for lang in [Lang::Fr, Lang::En] {
+                let fast: Vec<Token> = Normalizer::new(&lang).tokens(&text).collect();
+                prop_assert_eq!(fast, reference_tokens(&lang, &text));
+            }
+        }
+
+        #[test]
+        fn surfaces_are_nfc_with_apostrophes_folded(text in tricky_text()) {
+            let fr = Normalizer::new(&Lang::Fr);
+            let mut surface = String::new();
+            fr.surface_into(&text, &mut surface);
+            let expected: String =
+                text.nfc().map(|c| if is_apostrophe(c) { '\'' } else { c }).collect();
+            prop_assert_eq!(surface, expected);
+        }
+
+        #[test]
+        fn fast_folding_equals_the_reference(text in tricky_text()) {
+            let fr = Normalizer::new(&Lang::Fr);
+            for t in fr.tokens(&text) {
+                let word = t.span.slice(&text);
+                prop_assert_eq!(fr.fold(word), reference_fold(word));
+            }
+            prop_assert_eq!(fr.fold(&text), reference_fold(&text));
+        }
     }
 }
