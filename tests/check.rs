@@ -445,6 +445,49 @@ fn a_source_on_standard_input_is_checked_like_a_file() {
 }
 
 #[test]
+fn locations_count_a_bom_on_the_first_line_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.txt");
+    let tgt = dir.path().join("tgt.txt");
+    std::fs::write(
+        &src,
+        "\u{feff}L'informatique en nuage.\nL'informatique en nuage.\n",
+    )
+    .unwrap();
+    std::fs::write(&tgt, "\u{feff}The sky.\nThe sky.\n").unwrap();
+    let out = passerelle()
+        .args(["check", "-g", GLOSSARY, "--format", "json", "--src"])
+        .arg(&src)
+        .arg("--tgt")
+        .arg(&tgt)
+        .output()
+        .unwrap();
+    let report = json_of(&out);
+    let places: Vec<(Value, Value, Value)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "missing-term")
+        .map(|f| {
+            let at = &f["source_location"];
+            (
+                f["segment"].clone(),
+                at["line"].clone(),
+                at["column"].clone(),
+            )
+        })
+        .collect();
+    // The BOM's three bytes, then "L'": the term starts in column 6 of line 1, 3 of line 2.
+    assert_eq!(
+        places,
+        [
+            (Value::from(0), Value::from(1), Value::from(6)),
+            (Value::from(1), Value::from(2), Value::from(3)),
+        ]
+    );
+}
+
+#[test]
 fn bad_input_is_exit_2_with_a_precise_message() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.tsv");

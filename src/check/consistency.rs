@@ -242,7 +242,7 @@ impl Tracker {
 
     pub fn finish(mut self, compiled: &Compiled<'_>, bitext: &Bitext, out: &mut Vec<Finding>) {
         // Segments with the same source meet when sorted, the first one leading.
-        self.segments.sort_unstable();
+        sort_segments(&mut self.segments);
         for same in self.segments.chunk_by(|a, b| a.0 == b.0) {
             let (_, first, first_tgt) = same[0];
             for &(_, segment, tgt) in &same[1..] {
@@ -307,6 +307,45 @@ impl Tracker {
     }
 }
 
+/// Sorts `entries` (source hash, segment, target hash), pushed in the order of their
+/// segments, as `sort_unstable` does, in linear time: by the top half of the hash, sixteen
+/// bits at a time, in two stable passes that keep the order of segments; then the few
+/// runs whose hashes share their top half are sorted whole. A million entries take a few
+/// milliseconds rather than tens.
+fn sort_segments(entries: &mut Vec<(u64, usize, u64)>) {
+    const RADIX_FROM: usize = 1 << 14;
+    if entries.len() < RADIX_FROM {
+        entries.sort_unstable();
+        return;
+    }
+    let mut sorted = vec![(0, 0, 0); entries.len()];
+    let mut starts = vec![0usize; 1 << 16];
+    for shift in [32, 48] {
+        let digit = |e: &(u64, usize, u64)| ((e.0 >> shift) & 0xffff) as usize;
+        starts.iter_mut().for_each(|s| *s = 0);
+        for e in entries.iter() {
+            starts[digit(e)] += 1;
+        }
+        let mut sum = 0;
+        for s in starts.iter_mut() {
+            let count = *s;
+            *s = sum;
+            sum += count;
+        }
+        for e in entries.iter() {
+            let d = digit(e);
+            sorted[starts[d]] = *e;
+            starts[d] += 1;
+        }
+        std::mem::swap(entries, &mut sorted);
+    }
+    for run in entries.chunk_by_mut(|a, b| a.0 >> 32 == b.0 >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -362,6 +401,36 @@ mod tests {
         assert_eq!(words_hash(""), words_hash(" \u{a0} "));
         assert_eq!(words_hash("").1, 0);
         assert_eq!(words_hash("a b c").1, 3);
+    }
+
+    #[test]
+    fn segments_are_sorted_as_sort_unstable_sorts_them() {
+        let mut state = 1u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state
+        };
+        for n in [0, 1, 100, 1 << 14, 100_000] {
+            let entries: Vec<(u64, usize, u64)> = (0..n)
+                .map(|segment| {
+                    let r = next();
+                    // Repeated sources, and hashes that share their top half.
+                    let hash = match r % 4 {
+                        0 => r >> 60,
+                        1 => (r % 7) << 32 | (r >> 40),
+                        _ => r,
+                    };
+                    (hash, segment, next() % 3)
+                })
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_unstable();
+            let mut sorted = entries;
+            sort_segments(&mut sorted);
+            assert_eq!(sorted, expected, "{n}");
+        }
     }
 
     #[test]

@@ -210,8 +210,26 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             let findings = check::check(&bitext, &glossary, &options);
             (bitext, findings)
         }
-        Input::Lines(pairs) => {
-            check::check_pairs(&args.src_lang, &args.tgt_lang, pairs, &glossary, &options)?
+        Input::Lines(mut pairs) => {
+            let (mut bitext, findings) = check::check_pairs(
+                &args.src_lang,
+                &args.tgt_lang,
+                pairs.as_mut(),
+                &glossary,
+                &options,
+            )?;
+            let origins = pairs.origins();
+            // Only the reports' locations use where a pair is in the files: JUnit has one
+            // test case per pair, the others point at findings.
+            if args.format == CheckFormat::Junit {
+                let all = 0..bitext.pairs.len();
+                origins.attach(&mut bitext.pairs, all);
+            } else {
+                for f in &findings {
+                    origins.attach(&mut bitext.pairs, f.segment..f.segment + 1);
+                }
+            }
+            (bitext, findings)
         }
     };
     let check_time = checked.elapsed();
@@ -285,11 +303,14 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     })
 }
 
-/// Pairs line i of `src` with line i of `tgt`, as they are read; each pair knows its file
-/// and line. Files of different lengths are an error, once the shorter one ends.
+/// Pairs line i of `src` with line i of `tgt`, as they are read. Files of different lengths
+/// are an error, once the shorter one ends.
 ///
 /// Both files are read a block at a time, each line going straight into its pair: a document
-/// of a hundred megabytes is never held twice, once whole and once cut into segments.
+/// of a hundred megabytes is never held twice, once whole and once cut into segments. The
+/// pairs come without their origins (file, line and column), which [`Origins::attach`] adds
+/// to the pairs a report points at: two paths for each of a million pairs are two million
+/// allocations and a hundred megabytes for nothing.
 struct LinePairs {
     src: PathBuf,
     tgt: PathBuf,
@@ -297,7 +318,39 @@ struct LinePairs {
     tgt_lines: LineReader<Box<dyn Read>>,
     /// Pairs given so far.
     count: usize,
+    /// Where the text of the first line starts in each file.
+    first_offsets: (usize, usize),
     done: bool,
+}
+
+/// Where line pairs come from, to attach to them after the check; see [`LinePairs`].
+struct Origins {
+    src: PathBuf,
+    tgt: PathBuf,
+    /// Where the text of the first line starts (3 after a BOM) in each file; later lines
+    /// start at 0.
+    first_offsets: (usize, usize),
+}
+
+impl Origins {
+    /// Gives the pairs in `range` their origins, pair i being line i + 1 of both files.
+    fn attach(&self, pairs: &mut [Pair], range: std::ops::Range<usize>) {
+        let end = range.end.min(pairs.len());
+        let start = range.start.min(end);
+        for (i, pair) in (start..end).zip(&mut pairs[start..end]) {
+            if pair.src_origin.is_some() {
+                continue;
+            }
+            let (src_offset, tgt_offset) = if i == 0 { self.first_offsets } else { (0, 0) };
+            let origin = |path: &Path, offset: usize| Origin {
+                path: path.to_path_buf(),
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                column_offset: Some(offset),
+            };
+            pair.src_origin = Some(origin(&self.src, src_offset));
+            pair.tgt_origin = Some(origin(&self.tgt, tgt_offset));
+        }
+    }
 }
 
 impl LinePairs {
@@ -313,25 +366,33 @@ impl LinePairs {
             src: src.to_path_buf(),
             tgt: tgt.to_path_buf(),
             count: 0,
+            first_offsets: (0, 0),
             done: false,
         })
     }
 
+    /// Where the pairs read so far come from.
+    fn origins(&self) -> Origins {
+        Origins {
+            src: self.src.clone(),
+            tgt: self.tgt.clone(),
+            first_offsets: self.first_offsets,
+        }
+    }
+
     fn next_pair(&mut self) -> Result<Option<Pair>, Failure> {
         let i = self.count;
-        let origin = |path: &Path, offset: usize| Origin {
-            path: path.to_path_buf(),
-            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            column_offset: Some(offset),
-        };
         match (self.src_lines.next_line()?, self.tgt_lines.next_line()?) {
             (Some((s_off, s)), Some((t_off, t))) => {
                 self.count += 1;
+                if i == 0 {
+                    self.first_offsets = (s_off, t_off);
+                }
                 Ok(Some(Pair {
                     src: s,
                     tgt: t,
-                    src_origin: Some(origin(&self.src, s_off)),
-                    tgt_origin: Some(origin(&self.tgt, t_off)),
+                    src_origin: None,
+                    tgt_origin: None,
                     low_confidence: false,
                 }))
             }

@@ -322,7 +322,6 @@ impl Matcher {
             matcher: self,
             cache: WordCache::default(),
             fold: String::new(),
-            hashed: Vec::new(),
             known: Vec::new(),
             found: Vec::new(),
             surface: String::new(),
@@ -343,9 +342,6 @@ pub struct Scanner<'m> {
     matcher: &'m Matcher,
     cache: WordCache,
     fold: String,
-    /// Every token of the text, and the hash of its folded form (`None` for a number that
-    /// cannot be a glossary word).
-    hashed: Vec<(Token, Option<u64>)>,
     /// The tokens that are glossary words, in order: most are not, and only these are kept.
     known: Vec<Known>,
     /// Forms found: (one-past-last token, first token, trie node, index in `known` of the
@@ -363,11 +359,8 @@ impl Scanner<'_> {
             return;
         }
         self.known.clear();
-        self.hashed.clear();
-        // First every token and its hash, then every hash looked up: the lookups of a text
-        // are then independent of one another, and the CPU has many of them under way at
-        // once, instead of waiting on each cache line the word table misses in turn.
         let mut tokens = matcher.normalizer.tokens(text);
+        let mut index = 0u32;
         loop {
             // A plain ASCII word is hashed from the pieces the tokeniser reads to find its
             // end, as `fx_ascii_lower` would hash it.
@@ -376,38 +369,16 @@ impl Scanner<'_> {
                 break;
             };
             let word = token.span.slice(text);
-            let hash = if plain {
+            let id = if plain {
                 h.add(word.len() as u64);
-                let number = !matcher.digit_words && word.bytes().all(|b| b.is_ascii_digit());
-                (!number).then(|| h.finish())
+                self.plain_word_id(word, h.finish())
             } else {
-                self.word_hash(word)
-            };
-            self.hashed.push((token, hash));
-        }
-        for (index, &(token, hash)) in self.hashed.iter().enumerate() {
-            let Some(hash) = hash else {
-                continue;
-            };
-            let id = match self.cache.get(hash) {
-                Some(id) => id,
-                None => {
-                    self.fold.clear();
-                    matcher
-                        .normalizer
-                        .fold_into(token.span.slice(text), &mut self.fold);
-                    let id = matcher.lookup(&self.fold);
-                    self.cache.insert(hash, id);
-                    id
-                }
+                self.word_id(word)
             };
             if id != UNKNOWN {
-                self.known.push(Known {
-                    index: index as u32,
-                    id,
-                    token,
-                });
+                self.known.push(Known { index, id, token });
             }
+            index += 1;
         }
         if self.known.is_empty() {
             return;
@@ -468,29 +439,59 @@ impl Scanner<'_> {
         }
     }
 
-    /// The hash of a token's folded form (as [`fx_bytes`] gives it; [`fx_ascii_lower`] for
-    /// ASCII words), or `None` for a number when no glossary word is one.
+    /// The glossary word id of a plain ASCII word, given its hash by [`fx_ascii_lower`].
     #[inline]
-    fn word_hash(&mut self, word: &str) -> Option<u64> {
+    fn plain_word_id(&mut self, word: &str, hash: u64) -> u32 {
+        let matcher = self.matcher;
+        if !matcher.digit_words && word.bytes().all(|b| b.is_ascii_digit()) {
+            return UNKNOWN;
+        }
+        if let Some(id) = self.cache.get(hash) {
+            return id;
+        }
+        self.fold.clear();
+        matcher.normalizer.fold_into(word, &mut self.fold);
+        let id = matcher.lookup(&self.fold);
+        self.cache.insert(hash, id);
+        id
+    }
+
+    /// The glossary word id of one token of a text, or [`UNKNOWN`].
+    #[inline]
+    fn word_id(&mut self, word: &str) -> u32 {
         let matcher = self.matcher;
         let bytes = word.as_bytes();
         if !matcher.digit_words && bytes.iter().all(u8::is_ascii_digit) {
             // Numbers are frequent and mostly distinct: keeping them out of the cache keeps
             // the cache small enough to stay in the CPU's.
-            return None;
+            return UNKNOWN;
         }
-        // Most words are ASCII, and French ones Latin-1: hashed folded without building the
-        // folded string, which only a word the cache has not seen needs.
+        // Most words are ASCII: hash them lower-cased eight bytes at a time, without building
+        // the folded string, which only a word the cache has not seen needs.
         let mut latin1 = [0u8; LATIN1_WORD];
-        Some(if word.is_ascii() {
+        // Whether `self.fold` holds the folded word already.
+        let mut folded = false;
+        let hash = if word.is_ascii() {
             fx_ascii_lower(bytes)
         } else if let Some(n) = fold_latin1(bytes, &mut latin1) {
+            // French words: accented letters, folded on the stack too.
             fx_bytes(&latin1[..n])
         } else {
             self.fold.clear();
             matcher.normalizer.fold_into(word, &mut self.fold);
+            folded = true;
             fx_bytes(self.fold.as_bytes())
-        })
+        };
+        if let Some(id) = self.cache.get(hash) {
+            return id;
+        }
+        if !folded {
+            self.fold.clear();
+            matcher.normalizer.fold_into(word, &mut self.fold);
+        }
+        let id = matcher.lookup(&self.fold);
+        self.cache.insert(hash, id);
+        id
     }
 }
 
