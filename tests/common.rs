@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
+pub mod embed_server;
+
 /// The `passerelle` binary, run from the repository root.
 pub fn passerelle() -> Command {
     let mut cmd = Command::cargo_bin("passerelle").expect("binary built");

@@ -6,6 +6,8 @@
 //! * `translate`: every backend against a real HTTP server on 127.0.0.1 speaking its wire
 //!   format (headers, fields, batches, glossaries, faults, retries), the cache across runs
 //!   (a killed run resumes), an external program, and translation memories.
+//! * `embed`: the embeddings client through the library against an OpenAI-compatible server
+//!   on 127.0.0.1 (`common::embed_server`, a French/English/German concept lexicon).
 //! * `check`: the bundled article against its glossary (clean, and with planted mistakes),
 //!   every report format as a snapshot, SARIF against the official schema, exit codes for
 //!   `--fail-on` and bad input, and the baseline round trip.
@@ -26,6 +28,7 @@ mod check;
 mod cli;
 mod common;
 mod diff;
+mod embed;
 mod newcomer;
 mod report_browser;
 mod review;

@@ -6,7 +6,8 @@
 //! the glossary, and the text. A changed glossary or option therefore misses the cache instead
 //! of returning stale output. Writes go in one transaction per finished batch, in WAL mode:
 //! a run killed half-way keeps every batch that had come back, and the next run sends only
-//! the rest. Keys (API keys) are never part of a cache key or row.
+//! the rest. Keys (API keys) are never part of a cache key or row. The embeddings client
+//! ([`super::embed`]) keeps its vectors in the same file, as text, under its own backend name.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

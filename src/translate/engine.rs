@@ -1,20 +1,24 @@
 //! The engine that drives a [`Backend`] over a whole text.
 //!
 //! It answers what it can from the [`Cache`], sends each distinct remaining text once, packed
-//! into batches within the backend's [`Capabilities`](super::Capabilities), with at most
-//! `concurrency` requests in flight. A failed request is retried when the error says it may
-//! succeed later (rate limits, server errors, timeouts), after the server's `Retry-After` when
-//! it sent one and otherwise after an exponential backoff with jitter; a rate limit pauses
-//! every worker, not just the one that hit it. Authentication, quota and bad-request errors
-//! stop the run at once. A batch too large for the service is split in halves; a reply that
-//! does not fit its batch is asked again or split, as the backend's [`MalformedPolicy`] says,
-//! and is never used misaligned.
+//! into batches within the backend's [`Capabilities`], with at most `concurrency` requests in
+//! flight. A failed request is retried when the error says it may succeed later (rate limits,
+//! server errors, timeouts), after the server's `Retry-After` when it sent one and otherwise
+//! after an exponential backoff with jitter; a rate limit pauses every worker, not just the one
+//! that hit it. Authentication, quota and bad-request errors stop the run at once. A batch too
+//! large for the service is split in halves; a reply that does not fit its batch is asked
+//! again or split, as the backend's [`MalformedPolicy`] says, and is never used misaligned.
 //! Every batch that comes back is stored in the cache in its own transaction before anything
 //! else happens, so a request that succeeded is never sent again, even after a crash.
 //!
 //! Memory misses go to the fallback backend when one is set. The engine does not print: it
 //! reports through the [`Progress`] trait, which the CLI implements with a progress bar.
+//!
+//! The machinery (batches, workers, retries, splits, the cache) is written once, over the
+//! crate-private `Batched` trait: translation backends are adapted to it here, and the
+//! embeddings client ([`super::embed`]) implements it too.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,7 +28,10 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::cache::{Cache, CacheError, Key, KeyPrefix};
-use super::{Backend, BackendError, Job, MalformedPolicy, MemoryMatch, Translation};
+use super::{
+    Backend, BackendError, BatchRequest, BoxFuture, Capabilities, Job, MalformedPolicy,
+    MemoryMatch, Translation,
+};
 
 /// How hard the engine pushes and how patiently it retries.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +177,69 @@ impl EngineError {
     }
 }
 
+/// A service the engine can drive: one request per batch of texts, one result per text.
+///
+/// Translation backends reach the engine through an adapter ([`Backend`] stays the public,
+/// object-safe interface); the embeddings client implements it directly.
+pub(crate) trait Batched: Send + Sync + 'static {
+    /// One text's result.
+    type Item: Clone + Send + Sync + 'static;
+    /// What the results are called in error messages ("3 translations for 4 segments").
+    const RESULTS: &'static str;
+
+    /// Short name, for errors, progress and cache rows.
+    fn name(&self) -> &str;
+    fn capabilities(&self) -> Capabilities;
+    /// See [`Backend::cache_scope`]; `None` keeps results out of the cache.
+    fn cache_scope(&self) -> Option<String>;
+    /// See [`Backend::prepare`].
+    fn prepare<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), BackendError>>;
+    /// Sends one batch; exactly one result per text, in order.
+    fn call<'a>(
+        &'a self,
+        job: &'a Job,
+        texts: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Self::Item>, BackendError>>;
+    /// A result as the cache stores it.
+    fn encode(item: &Self::Item) -> Cow<'_, str>;
+    /// A result read back from the cache; `None` makes it a miss (the text is sent again).
+    fn decode(&self, stored: &str) -> Option<Self::Item>;
+}
+
+/// A translation backend as the engine drives it.
+struct Translating(Arc<dyn Backend>);
+
+impl Batched for Translating {
+    type Item = Translation;
+    const RESULTS: &'static str = "translations";
+
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.0.capabilities()
+    }
+    fn cache_scope(&self) -> Option<String> {
+        self.0.cache_scope()
+    }
+    fn prepare<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), BackendError>> {
+        self.0.prepare(job)
+    }
+    fn call<'a>(
+        &'a self,
+        job: &'a Job,
+        texts: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Translation>, BackendError>> {
+        self.0.translate(BatchRequest { job, texts })
+    }
+    fn encode(item: &Translation) -> Cow<'_, str> {
+        Cow::Borrowed(&item.text)
+    }
+    fn decode(&self, stored: &str) -> Option<Translation> {
+        Some(Translation::machine(stored))
+    }
+}
+
 pub struct Engine {
     backend: Arc<dyn Backend>,
     fallback: Option<Arc<dyn Backend>>,
@@ -213,7 +283,7 @@ impl Engine {
     /// Translates `texts`, returning one result per text, in order.
     pub async fn translate(&self, job: &Job, texts: &[String]) -> Result<Outcome, EngineError> {
         let job = Arc::new(job.clone());
-        let progress: Arc<dyn Progress> = self.progress.clone().unwrap_or(Arc::new(Silent));
+        let progress = progress_or_silent(self.progress.clone());
         progress.start(texts.len());
         let mut stats = Stats {
             segments: texts.len(),
@@ -221,57 +291,56 @@ impl Engine {
         };
         let mut results: Vec<Option<Translated>> = vec![None; texts.len()];
 
-        let mut pending = Vec::new();
-        for (i, text) in texts.iter().enumerate() {
-            if text.trim().is_empty() {
-                results[i] = Some(Translated {
-                    text: String::new(),
-                    backend: self.backend.name().to_string(),
-                    memory: None,
-                    cached: false,
-                    untranslated: false,
-                });
-                progress.advance(1);
-            } else {
-                pending.push(i);
-            }
+        let (pending, blank) = split_blank(texts);
+        for i in blank {
+            results[i] = Some(Translated {
+                text: String::new(),
+                backend: self.backend.name().to_string(),
+                memory: None,
+                cached: false,
+                untranslated: false,
+            });
+            progress.advance(1);
         }
 
-        let primary = self
-            .phase(
-                &self.backend,
+        let phase = Phase {
+            cache: self.cache.as_ref(),
+            options: &self.options,
+            progress: &progress,
+        };
+        let primary = phase
+            .run(
+                &Arc::new(Translating(self.backend.clone())),
                 &job,
                 texts,
                 &pending,
-                &progress,
                 &mut stats.primary,
             )
             .await?;
         let mut misses = Vec::new();
-        for (i, tr) in primary {
-            if tr.translation.is_untranslated() {
+        for (i, found) in primary {
+            if found.item.is_untranslated() {
                 misses.push(i);
             }
-            results[i] = Some(tr.into_translated(self.backend.name()));
+            results[i] = Some(found.into_translated(self.backend.name()));
         }
 
         if let Some(fallback) = &self.fallback {
             if !misses.is_empty() {
                 let mut fallback_stats = BackendStats::default();
-                let translated = self
-                    .phase(
-                        fallback,
+                let translated = phase
+                    .run(
+                        &Arc::new(Translating(fallback.clone())),
                         &job,
                         texts,
                         &misses,
-                        &progress,
                         &mut fallback_stats,
                     )
                     .await?;
                 stats.fallback = Some(fallback_stats);
-                for (i, tr) in translated {
+                for (i, found) in translated {
                     let memory = results[i].as_mut().and_then(|r| r.memory.take());
-                    let mut t = tr.into_translated(fallback.name());
+                    let mut t = found.into_translated(fallback.name());
                     t.memory = memory;
                     results[i] = Some(t);
                 }
@@ -288,20 +357,59 @@ impl Engine {
             stats,
         })
     }
+}
 
-    /// Translates the texts at `indices` with one backend; returns (index, result) pairs.
-    async fn phase(
+/// The indices of the texts to send and of the blank ones (empty or white space), which no
+/// backend is asked about.
+pub(crate) fn split_blank(texts: &[String]) -> (Vec<usize>, Vec<usize>) {
+    (0..texts.len()).partition(|&i| !texts[i].trim().is_empty())
+}
+
+pub(crate) fn progress_or_silent(progress: Option<Arc<dyn Progress>>) -> Arc<dyn Progress> {
+    progress.unwrap_or_else(|| Arc::new(Silent))
+}
+
+/// One text's result from a [`Phase`].
+pub(crate) struct Found<T> {
+    pub item: T,
+    /// It came from the cache.
+    pub cached: bool,
+}
+
+impl Found<Translation> {
+    fn into_translated(self, backend: &str) -> Translated {
+        let untranslated = self.item.is_untranslated();
+        Translated {
+            text: self.item.text,
+            backend: backend.to_string(),
+            memory: self.item.memory,
+            cached: self.cached,
+            untranslated,
+        }
+    }
+}
+
+/// What the phases of one run share.
+pub(crate) struct Phase<'a> {
+    pub cache: Option<&'a Arc<Cache>>,
+    pub options: &'a EngineOptions,
+    pub progress: &'a Arc<dyn Progress>,
+}
+
+impl Phase<'_> {
+    /// Runs the texts at `indices` through one backend; returns (index, result) pairs.
+    pub(crate) async fn run<B: Batched>(
         &self,
-        backend: &Arc<dyn Backend>,
+        backend: &Arc<B>,
         job: &Arc<Job>,
         texts: &[String],
         indices: &[usize],
-        progress: &Arc<dyn Progress>,
         stats: &mut BackendStats,
-    ) -> Result<Vec<(usize, PhaseResult)>, EngineError> {
+    ) -> Result<Vec<(usize, Found<B::Item>)>, EngineError> {
+        let progress = self.progress;
         stats.backend = backend.name().to_string();
         stats.segments = indices.len();
-        // Each distinct text is translated once, whatever the number of its occurrences.
+        // Each distinct text is sent once, whatever the number of its occurrences.
         let mut unique: Vec<String> = Vec::new();
         let mut occurrences: Vec<Vec<usize>> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -314,8 +422,8 @@ impl Engine {
             occurrences[u].push(i);
         }
 
-        let mut found: Vec<Option<(Translation, bool)>> = vec![None; unique.len()];
-        let cache = match (&self.cache, backend.cache_scope()) {
+        let mut found: Vec<Option<(B::Item, bool)>> = vec![None; unique.len()];
+        let cache = match (self.cache, backend.cache_scope()) {
             (Some(cache), Some(scope)) => {
                 // What the backend ignores does not key its results: a changed glossary does
                 // not throw away LibreTranslate's translations.
@@ -332,10 +440,10 @@ impl Engine {
                 let prefix = KeyPrefix::new(backend.name(), &scope, &keyed);
                 let keys: Vec<Key> = unique.iter().map(|t| prefix.key(t)).collect();
                 for (u, hit) in cache.get_many(&keys)?.into_iter().enumerate() {
-                    if let Some(text) = hit {
+                    if let Some(item) = hit.and_then(|stored| backend.decode(&stored)) {
                         stats.from_cache += occurrences[u].len();
                         progress.advance(occurrences[u].len());
-                        found[u] = Some((Translation::machine(text), true));
+                        found[u] = Some((item, true));
                     }
                 }
                 Some((cache.clone(), keys))
@@ -370,19 +478,19 @@ impl Engine {
             outcome?;
             let mut results = shared.results.lock().unwrap_or_else(|p| p.into_inner());
             for &u in &todo {
-                let tr = results[u].take().expect("every batch finished");
-                found[u] = Some((tr, false));
+                let item = results[u].take().expect("every batch finished");
+                found[u] = Some((item, false));
             }
         }
 
         let mut out = Vec::with_capacity(indices.len());
         for (u, occ) in occurrences.into_iter().enumerate() {
-            let (translation, cached) = found[u].take().expect("every text has a result");
+            let (item, cached) = found[u].take().expect("every text has a result");
             for i in occ {
                 out.push((
                     i,
-                    PhaseResult {
-                        translation: translation.clone(),
+                    Found {
+                        item: item.clone(),
                         cached,
                     },
                 ));
@@ -392,30 +500,12 @@ impl Engine {
     }
 }
 
-struct PhaseResult {
-    translation: Translation,
-    cached: bool,
-}
-
-impl PhaseResult {
-    fn into_translated(self, backend: &str) -> Translated {
-        let untranslated = self.translation.is_untranslated();
-        Translated {
-            text: self.translation.text,
-            backend: backend.to_string(),
-            memory: self.translation.memory,
-            cached: self.cached,
-            untranslated,
-        }
-    }
-}
-
 struct Silent;
 impl Progress for Silent {}
 
 /// What the workers of one phase share.
-struct Shared {
-    backend: Arc<dyn Backend>,
+struct Shared<B: Batched> {
+    backend: Arc<B>,
     job: Arc<Job>,
     /// The distinct texts of the phase.
     texts: Vec<String>,
@@ -425,7 +515,7 @@ struct Shared {
     options: EngineOptions,
     progress: Arc<dyn Progress>,
     queue: Mutex<VecDeque<Vec<usize>>>,
-    results: Mutex<Vec<Option<Translation>>>,
+    results: Mutex<Vec<Option<B::Item>>>,
     /// Set on a rate limit: no worker sends before then.
     pause_until: Mutex<Option<Instant>>,
     requests: AtomicUsize,
@@ -438,7 +528,10 @@ struct Shared {
 }
 
 /// Packs the texts into batches, runs the workers, and returns the first fatal error.
-async fn run_batches(shared: &Arc<Shared>, todo: &[usize]) -> Result<(), EngineError> {
+async fn run_batches<B: Batched>(
+    shared: &Arc<Shared<B>>,
+    todo: &[usize],
+) -> Result<(), EngineError> {
     let caps = shared.backend.capabilities();
     let max_texts = caps.max_texts.max(1);
     let max_bytes = caps.max_bytes.max(1);
@@ -487,7 +580,7 @@ async fn run_batches(shared: &Arc<Shared>, todo: &[usize]) -> Result<(), EngineE
     }
 }
 
-async fn prepare(shared: &Arc<Shared>) -> Result<(), EngineError> {
+async fn prepare<B: Batched>(shared: &Arc<Shared<B>>) -> Result<(), EngineError> {
     let mut attempt = 0u32;
     loop {
         let error = match shared.backend.prepare(&shared.job).await {
@@ -506,7 +599,7 @@ async fn prepare(shared: &Arc<Shared>) -> Result<(), EngineError> {
     }
 }
 
-async fn worker(shared: &Arc<Shared>) {
+async fn worker<B: Batched>(shared: &Arc<Shared<B>>) {
     let mut cancel = shared.cancel.subscribe();
     loop {
         if *cancel.borrow() {
@@ -554,8 +647,8 @@ enum BatchEnd {
     Failed(EngineError),
 }
 
-async fn run_batch(
-    shared: &Arc<Shared>,
+async fn run_batch<B: Batched>(
+    shared: &Arc<Shared<B>>,
     batch: &[usize],
     mut reasked: bool,
     cancel: &mut watch::Receiver<bool>,
@@ -570,20 +663,17 @@ async fn run_batch(
             return BatchEnd::Cancelled;
         }
         shared.requests.fetch_add(1, Ordering::Relaxed);
-        let request = super::BatchRequest {
-            job: &shared.job,
-            texts: &texts,
-        };
-        let error = match shared.backend.translate(request).await {
-            Ok(translations) if translations.len() == texts.len() => {
-                return match store(shared, batch, translations) {
+        let error = match shared.backend.call(&shared.job, &texts).await {
+            Ok(items) if items.len() == texts.len() => {
+                return match store(shared, batch, items) {
                     Ok(()) => BatchEnd::Done,
                     Err(e) => BatchEnd::Failed(e.into()),
                 };
             }
-            Ok(translations) => BackendError::Malformed(format!(
-                "{} translations for {} segments",
-                translations.len(),
+            Ok(items) => BackendError::Malformed(format!(
+                "{} {} for {} segments",
+                items.len(),
+                B::RESULTS,
                 texts.len()
             )),
             Err(e) => e,
@@ -636,24 +726,25 @@ async fn run_batch(
 }
 
 /// Stores a finished batch (results, then the cache, in one transaction) and reports it.
-fn store(
-    shared: &Shared,
+fn store<B: Batched>(
+    shared: &Shared<B>,
     batch: &[usize],
-    translations: Vec<Translation>,
+    items: Vec<B::Item>,
 ) -> Result<(), CacheError> {
     if let Some((cache, keys)) = &shared.cache {
+        let encoded: Vec<Cow<'_, str>> = items.iter().map(B::encode).collect();
         let entries: Vec<(Key, &str)> = batch
             .iter()
-            .zip(&translations)
-            .map(|(&u, t)| (keys[u], t.text.as_str()))
+            .zip(&encoded)
+            .map(|(&u, e)| (keys[u], e.as_ref()))
             .collect();
         cache.put_many(shared.backend.name(), &entries)?;
     }
     let segments: usize = batch.iter().map(|&u| shared.weights[u]).sum();
     {
         let mut results = shared.results.lock().unwrap_or_else(|p| p.into_inner());
-        for (&u, t) in batch.iter().zip(translations) {
-            results[u] = Some(t);
+        for (&u, item) in batch.iter().zip(items) {
+            results[u] = Some(item);
         }
     }
     shared.sent.fetch_add(batch.len(), Ordering::Relaxed);
@@ -663,7 +754,7 @@ fn store(
 }
 
 /// How long to wait before retrying after `error`, or `None` to give up.
-fn decide(shared: &Shared, error: &BackendError, attempt: u32) -> Option<Duration> {
+fn decide<B: Batched>(shared: &Shared<B>, error: &BackendError, attempt: u32) -> Option<Duration> {
     if !error.is_retryable() || attempt >= shared.options.max_retries {
         return None;
     }
@@ -684,7 +775,7 @@ fn backoff(options: &EngineOptions, attempt: u32) -> Duration {
     Duration::from_secs_f64(capped * jitter)
 }
 
-fn fatal(shared: &Shared, error: BackendError, retries: u32) -> EngineError {
+fn fatal<B: Batched>(shared: &Shared<B>, error: BackendError, retries: u32) -> EngineError {
     let error = match error {
         BackendError::RateLimited {
             retry_after: Some(wait),
@@ -707,7 +798,10 @@ fn fatal(shared: &Shared, error: BackendError, retries: u32) -> EngineError {
 }
 
 /// Waits out a rate-limit pause; false if the run was cancelled meanwhile.
-async fn wait_for_pause(shared: &Shared, cancel: &mut watch::Receiver<bool>) -> bool {
+async fn wait_for_pause<B: Batched>(
+    shared: &Shared<B>,
+    cancel: &mut watch::Receiver<bool>,
+) -> bool {
     loop {
         if *cancel.borrow() {
             return false;

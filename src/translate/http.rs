@@ -149,6 +149,64 @@ pub(crate) fn clean_message(message: &str, key: Option<&Secret>) -> String {
     }
 }
 
+/// An error reply in OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`, as the
+/// OpenAI-compatible clients (chat, embeddings) read it. llama.cpp uses a numeric code, some
+/// servers put a bare string under `error`, others answer plain text: the message is then
+/// the body's start. The message is cleaned ([`clean_message`]): short, without the key.
+pub(crate) struct ApiError {
+    pub message: String,
+    pub code: String,
+    pub kind: String,
+}
+
+impl ApiError {
+    pub fn read(reply: &Reply, key: Option<&Secret>) -> ApiError {
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(&reply.body).ok();
+        let error = parsed.as_ref().and_then(|v| v.get("error"));
+        let field = |name: &str| -> Option<String> {
+            match error?.get(name)? {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            }
+        };
+        let message = match (error, field("message")) {
+            (_, Some(m)) => m,
+            (Some(serde_json::Value::String(s)), None) => s.clone(),
+            _ => snippet(&reply.body),
+        };
+        ApiError {
+            message: clean_message(&message, key),
+            code: field("code").unwrap_or_default(),
+            kind: field("type").unwrap_or_default(),
+        }
+    }
+
+    /// The account is out of credit (OpenAI's `insufficient_quota`).
+    pub fn is_quota(&self) -> bool {
+        self.code == "insufficient_quota" || self.kind == "insufficient_quota"
+    }
+}
+
+/// `error`, overridden by OpenAI's `x-should-retry` header, which OpenAI's own client obeys
+/// before anything else.
+pub(crate) fn obey_should_retry(reply: &Reply, error: BackendError) -> BackendError {
+    match reply
+        .headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("true") if !error.is_retryable() => BackendError::Transient {
+            message: error.to_string(),
+            retry_after: reply.retry_after(),
+        },
+        Some("false") if error.is_retryable() => {
+            BackendError::Failed(format!("{error} (the server says not to retry)"))
+        }
+        _ => error,
+    }
+}
+
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = headers
         .get("retry-after-ms")

@@ -11,7 +11,9 @@
 //! The [`engine::Engine`] drives a backend over a whole text: it cuts the work into batches
 //! within the backend's limits, runs a bounded number of requests at once, retries what the
 //! service says can be retried (honouring `Retry-After`), keeps finished batches in a
-//! crash-safe [`cache::Cache`], and passes memory misses to a fallback backend.
+//! crash-safe [`cache::Cache`], and passes memory misses to a fallback backend. The
+//! embeddings client ([`embed::Embedder`], for OpenAI-compatible `/embeddings` servers) runs
+//! on the same machinery and caches its vectors in the same file.
 //!
 //! This module holds all of passerelle's network and async code. It does not segment, read
 //! glossaries, align or print: segments arrive as strings and glossaries as [`TermPair`]s, and
@@ -20,6 +22,7 @@
 pub mod cache;
 pub mod command;
 pub mod deepl;
+pub mod embed;
 pub mod engine;
 mod http;
 pub mod libretranslate;
@@ -37,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::Lang;
 
 pub use cache::{Cache, CacheError};
+pub use embed::{EmbedConfig, Embedded, Embedder};
 pub use engine::{
     BackendStats, Engine, EngineError, EngineOptions, Outcome, Progress, Stats, Translated,
 };

@@ -118,29 +118,12 @@ impl OpenAi {
     }
 
     fn error(&self, reply: &Reply) -> BackendError {
-        // OpenAI: {"error": {"message", "type", "param", "code"}}; llama.cpp uses a numeric
-        // code; some servers answer plain text.
-        let parsed: Option<Value> = serde_json::from_slice(&reply.body).ok();
-        let error = parsed.as_ref().and_then(|v| v.get("error"));
-        let field = |name: &str| -> Option<String> {
-            match error?.get(name)? {
-                Value::String(s) => Some(s.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            }
-        };
-        let message = match (error, field("message")) {
-            (_, Some(m)) => m,
-            (Some(Value::String(s)), None) => s.clone(),
-            _ => http::snippet(&reply.body),
-        };
-        let message = http::clean_message(&message, self.config.api_key.as_ref());
-        let code = field("code").unwrap_or_default();
-        let kind = field("type").unwrap_or_default();
+        let body = http::ApiError::read(reply, self.config.api_key.as_ref());
         let status = reply.status.as_u16();
-        if code == "insufficient_quota" || kind == "insufficient_quota" {
-            return BackendError::Quota(format!("HTTP {status}: {message}"));
+        if body.is_quota() {
+            return BackendError::Quota(format!("HTTP {status}: {}", body.message));
         }
+        let message = body.message;
         let error = match status {
             401 | 403 => BackendError::Auth(format!(
                 "HTTP {status}: {message} (set OPENAI_API_KEY to a key {} accepts)",
@@ -152,21 +135,7 @@ impl OpenAi {
             )),
             _ => http::classify(reply, message),
         };
-        // OpenAI's own client obeys `x-should-retry` before anything else.
-        match reply
-            .headers
-            .get("x-should-retry")
-            .and_then(|v| v.to_str().ok())
-        {
-            Some("true") if !error.is_retryable() => BackendError::Transient {
-                message: error.to_string(),
-                retry_after: reply.retry_after(),
-            },
-            Some("false") if error.is_retryable() => {
-                BackendError::Failed(format!("{error} (the server says not to retry)"))
-            }
-            _ => error,
-        }
+        http::obey_should_retry(reply, error)
     }
 
     fn system_prompt(&self, source: &str, target: &str) -> String {
