@@ -16,6 +16,7 @@
 mod bead;
 mod doc;
 mod dp;
+mod embedding;
 pub mod eval;
 mod features;
 mod length;
@@ -24,6 +25,7 @@ mod similarity;
 
 pub use bead::{Alignment, Bead, BeadKind};
 pub use doc::AlignedDoc;
+pub use embedding::{Embeddings, Overlaps};
 
 use crate::text::Lang;
 
@@ -66,6 +68,8 @@ pub struct Evidence<'a> {
     pub translation: Option<&'a [String]>,
     /// Glossary pairs (source term, target rendering).
     pub glossary: &'a [(String, String)],
+    /// Sentence embeddings of both sides (see [`Overlaps`]).
+    pub embeddings: Option<Embeddings<'a>>,
 }
 
 /// Settings of the aligner.
@@ -98,6 +102,12 @@ pub enum AlignError {
     TranslationCount { src: usize, translation: usize },
     #[error("the paragraph list has {paragraphs} entries for {sentences} sentences")]
     ParagraphCount { sentences: usize, paragraphs: usize },
+    #[error("{expected} runs of sentences to embed, but {got} vectors")]
+    EmbeddingCount { expected: usize, got: usize },
+    #[error("embedding vectors of {first} and {other} dimensions")]
+    EmbeddingDimension { first: usize, other: usize },
+    #[error("the embeddings are for {embedded} sentences but the side has {sentences}")]
+    EmbeddingSide { sentences: usize, embedded: usize },
 }
 
 /// Aligns `src` with `tgt`.
@@ -123,15 +133,29 @@ pub fn align(
             });
         }
     }
+    if let Some(e) = evidence.embeddings {
+        for (side, vectors) in [(src, e.src), (tgt, e.tgt)] {
+            if vectors.sentences() != side.len() {
+                return Err(AlignError::EmbeddingSide {
+                    sentences: side.len(),
+                    embedded: vectors.sentences(),
+                });
+            }
+        }
+        if e.src.dim() != e.tgt.dim() && e.src.sentences() > 0 && e.tgt.sentences() > 0 {
+            return Err(AlignError::EmbeddingDimension {
+                first: e.src.dim(),
+                other: e.tgt.dim(),
+            });
+        }
+    }
+    let scorer = evidence.embeddings.map(embedding::Scorer::new);
     let (src_units, tgt_units) = units(src, tgt, evidence, options);
-    let weights = options
-        .weights
-        .unwrap_or(if evidence.translation.is_some() {
-            CostWeights::WITH_TRANSLATION
-        } else {
-            CostWeights::WITHOUT_TRANSLATION
-        });
-    let mut model = Model::new(&src_units, &tgt_units, weights);
+    let weights = options.weights.unwrap_or(CostWeights::default_for(
+        evidence.translation.is_some(),
+        scorer.is_some(),
+    ));
+    let mut model = Model::new(&src_units, &tgt_units, weights, scorer);
     let (mut path, scored) = search(&src_units, &tgt_units, &model, 0);
     // With a first alignment in hand, the length variance can be measured rather than
     // assumed; realign within the same band if it changed much.
@@ -166,6 +190,9 @@ struct Unit {
     par_end: bool,
     /// Paragraph ends inside the unit (coarse blocks).
     inner_par_ends: u32,
+    /// Coarse blocks: the sum of their sentences' embeddings (empty at sentence level, where
+    /// the embeddings of runs of sentences are in the model's scorer, and without embeddings).
+    vec: Vec<f32>,
 }
 
 fn units(src: &Side, tgt: &Side, evidence: Evidence, options: &Options) -> (Vec<Unit>, Vec<Unit>) {
@@ -212,6 +239,7 @@ fn units(src: &Side, tgt: &Side, evidence: Evidence, options: &Options) -> (Vec<
                         .get(k + 1)
                         .is_none_or(|next| *next != side.paragraphs[k]),
                     inner_par_ends: 0,
+                    vec: Vec::new(),
                 })
                 .collect()
         };
@@ -219,6 +247,13 @@ fn units(src: &Side, tgt: &Side, evidence: Evidence, options: &Options) -> (Vec<
     let t = side_units(tgt, &mut bags);
     (s, t)
 }
+
+/// Runs of up to this many consecutive sentences are embedded by default (as Vecalign does):
+/// with embeddings the aligner searches beads of up to four sentences on a side. A bead side
+/// longer than the runs embedded gets no embedding evidence.
+pub const DEFAULT_OVERLAPS: usize = 4;
+/// The longest runs of sentences one may ask to embed.
+pub const MAX_OVERLAPS: usize = 8;
 
 /// Bead shapes searched at sentence level, and at coarse levels (blocks already merge
 /// sentences, so small shapes suffice there).
@@ -231,6 +266,22 @@ const FINE_MOVES: &[Move] = &[
     (2, 2),
     (3, 1),
     (1, 3),
+];
+/// With sentence embeddings, longer shapes can be told apart from their rivals: the vector of
+/// three sentences read together says whether they match two on the other side.
+const FINE_MOVES_EMBEDDED: &[Move] = &[
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (2, 1),
+    (1, 2),
+    (2, 2),
+    (3, 1),
+    (1, 3),
+    (3, 2),
+    (2, 3),
+    (4, 1),
+    (1, 4),
 ];
 const COARSE_MOVES: &[Move] = &[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
 /// Up to this many lattice cells, the whole lattice is searched; at coarse levels, where
@@ -277,6 +328,8 @@ pub struct CostWeights {
     /// leaving out a short fragment (a caption, OCR debris) costs less than a full sentence.
     pub skip_gamma: f32,
     pub skip_floor: f32,
+    /// Weight of the sentence-embedding evidence (used only when embeddings are given).
+    pub embedding: f32,
 }
 
 impl CostWeights {
@@ -291,6 +344,7 @@ impl CostWeights {
         prior_3_1: 3.9,
         skip_gamma: 0.3,
         skip_floor: 0.5,
+        embedding: 0.0,
     };
     /// The defaults with lexical evidence only.
     pub const WITHOUT_TRANSLATION: CostWeights = CostWeights {
@@ -303,7 +357,46 @@ impl CostWeights {
         prior_3_1: 5.5,
         skip_gamma: 0.5,
         skip_floor: 0.2,
+        embedding: 0.0,
     };
+    /// The defaults with sentence embeddings (and the evidence that needs no translation),
+    /// tuned on the development document from Bertalign's scoring (no shape priors, a
+    /// constant cost for a sentence left out): the embeddings outweigh the lexical keys there.
+    pub const WITH_EMBEDDINGS: CostWeights = CostWeights {
+        length: 0.25,
+        evidence: 0.0,
+        skip: 5.32,
+        paragraph: 4.0,
+        prior_2_1: 0.25,
+        prior_2_2: 0.0,
+        prior_3_1: 0.0,
+        skip_gamma: 0.5,
+        skip_floor: 1.0,
+        embedding: 40.0,
+    };
+    /// The defaults with sentence embeddings and a translation of the source, tuned the same
+    /// way.
+    pub const WITH_EMBEDDINGS_AND_TRANSLATION: CostWeights = CostWeights {
+        length: 0.25,
+        evidence: 20.0,
+        skip: 3.99,
+        paragraph: 4.0,
+        prior_2_1: 0.25,
+        prior_2_2: 0.0,
+        prior_3_1: 0.0,
+        skip_gamma: 0.5,
+        skip_floor: 0.5,
+        embedding: 15.0,
+    };
+    /// The defaults for the evidence at hand.
+    pub fn default_for(translation: bool, embeddings: bool) -> CostWeights {
+        match (translation, embeddings) {
+            (false, false) => CostWeights::WITHOUT_TRANSLATION,
+            (true, false) => CostWeights::WITH_TRANSLATION,
+            (false, true) => CostWeights::WITH_EMBEDDINGS,
+            (true, true) => CostWeights::WITH_EMBEDDINGS_AND_TRANSLATION,
+        }
+    }
 
     /// The weights in declaration order, as `--cost-weights` takes them.
     pub fn to_vec(&self) -> Vec<f32> {
@@ -317,13 +410,15 @@ impl CostWeights {
             self.prior_3_1,
             self.skip_gamma,
             self.skip_floor,
+            self.embedding,
         ]
     }
 
-    /// Weights from a list in declaration order; `None` unless there are exactly nine finite,
-    /// non-negative values.
+    /// Weights from a list in declaration order: nine or ten finite, non-negative values
+    /// (with nine, the embedding weight is the default one of [`CostWeights::WITH_EMBEDDINGS`]).
+    /// `None` otherwise.
     pub fn from_slice(v: &[f32]) -> Option<CostWeights> {
-        if v.len() != 9 || v.iter().any(|x| !x.is_finite() || *x < 0.0) {
+        if !(9..=10).contains(&v.len()) || v.iter().any(|x| !x.is_finite() || *x < 0.0) {
             return None;
         }
         Some(CostWeights {
@@ -336,12 +431,32 @@ impl CostWeights {
             prior_3_1: v[6],
             skip_gamma: v[7],
             skip_floor: v[8],
+            embedding: v
+                .get(9)
+                .copied()
+                .unwrap_or(CostWeights::WITH_EMBEDDINGS.embedding),
         })
     }
 }
 
+/// How paragraph marks constrain the alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paragraphs {
+    /// One side (or both) has no paragraph breaks: they say nothing.
+    None,
+    /// Both sides have breaks, in different numbers: a break is a soft anchor, and a bead
+    /// that runs across one needs strong evidence.
+    Soft,
+    /// Both sides have the same number of paragraphs: paragraph i translates paragraph i, so
+    /// breaks are near-hard anchors.
+    Matched,
+}
+
+/// How much more a paragraph break weighs when both sides have the same number of them.
+const MATCHED_PARAGRAPHS: f32 = 3.0;
+
 #[derive(Debug, Clone)]
-struct Model {
+struct Model<'e> {
     length: LengthModel,
     /// Median sentence length in characters over both sides.
     typical_chars: f32,
@@ -349,6 +464,9 @@ struct Model {
     /// "typical sentences' worth", so the weights mean the same on any document.
     typical_weight: f32,
     params: CostWeights,
+    paragraphs: Paragraphs,
+    /// The sentence embeddings, when given.
+    embed: Option<embedding::Scorer<'e>>,
 }
 
 /// The bags of a bead's units, without allocating (beads have at most three units a side).
@@ -364,8 +482,13 @@ fn bags(units: &[Unit]) -> ([&Bag; 3], usize) {
     (out, units.len().min(3))
 }
 
-impl Model {
-    fn new(src: &[Unit], tgt: &[Unit], params: CostWeights) -> Model {
+impl<'e> Model<'e> {
+    fn new(
+        src: &[Unit],
+        tgt: &[Unit],
+        params: CostWeights,
+        embed: Option<embedding::Scorer<'e>>,
+    ) -> Model<'e> {
         let total = |u: &[Unit]| u.iter().map(|x| f64::from(x.chars)).sum::<f64>();
         let length = LengthModel::from_totals(total(src), total(tgt));
         let median = |mut v: Vec<f32>| {
@@ -377,11 +500,19 @@ impl Model {
         };
         let typical_chars = median(src.iter().chain(tgt).map(|u| u.chars).collect());
         let typical_weight = median(src.iter().chain(tgt).map(|u| u.bag.total).collect());
+        let breaks = |u: &[Unit]| u.iter().filter(|x| x.par_end).count();
+        let paragraphs = match (breaks(src), breaks(tgt)) {
+            (0..=1, _) | (_, 0..=1) => Paragraphs::None,
+            (a, b) if a == b => Paragraphs::Matched,
+            _ => Paragraphs::Soft,
+        };
         Model {
             length,
             typical_chars: typical_chars.max(1.0),
             typical_weight: typical_weight.max(1e-3),
             params,
+            paragraphs,
+            embed,
         }
     }
 
@@ -398,9 +529,36 @@ impl Model {
         features::overlap(&a[..na], &b[..nb], scratch)
     }
 
-    /// The cost of a bead, given the overlap of its two sides' bags.
-    fn cost(&self, src: &[Unit], tgt: &[Unit], shared: f32) -> f32 {
+    /// The embedding evidence of a bead: from the embedded runs of sentences at sentence
+    /// level (`fine`, where unit indices are sentence indices), from block sums at coarse
+    /// levels. 0 without embeddings.
+    fn embedding(&self, src: &[Unit], tgt: &[Unit], i0: usize, j0: usize, fine: bool) -> f32 {
+        let Some(scorer) = &self.embed else {
+            return 0.0;
+        };
+        if src.is_empty() || tgt.is_empty() {
+            return 0.0;
+        }
+        if fine {
+            return scorer.bead(i0, i0 + src.len(), j0, j0 + tgt.len());
+        }
+        let sum = |u: &[Unit]| -> Vec<f32> {
+            let mut out = u[0].vec.clone();
+            for x in &u[1..] {
+                for (o, v) in out.iter_mut().zip(&x.vec) {
+                    *o += v;
+                }
+            }
+            out
+        };
+        scorer.blocks(&sum(src), &sum(tgt))
+    }
+
+    /// The cost of a bead, given its evidence: the overlap of its two sides' bags and the
+    /// embedding evidence. `fine`: the units are sentences, not coarse blocks.
+    fn cost(&self, src: &[Unit], tgt: &[Unit], evidence: (f32, f32), fine: bool) -> f32 {
         let p = &self.params;
+        let (shared, embedded) = evidence;
         let (k, l) = (src.len(), tgt.len());
         if k == 0 || l == 0 {
             return src
@@ -423,15 +581,33 @@ impl Model {
         // ratio would make two short unrelated sentences that share one word look as good as
         // two long ones that share ten.
         let mut cost = prior + p.length * len - p.evidence * 2.0 * shared / self.typical_weight;
+        // The embedding evidence of the bead as a whole, whatever its shape: a merged bead
+        // earns it once, while the 1-1 beads it replaces would each earn theirs (scaling it
+        // by the bead's size was worse on the development document).
+        // Bertalign's length penalty: a bead whose sides' lengths disagree is less likely to be
+        // a translation however close its vectors.
+        let embedded = embedded * (1.0 + ls.min(lt) / ls.max(lt).max(1.0)).log2();
+        cost -= p.embedding * embedded;
         let ends = |u: &[Unit]| u.last().is_some_and(|x| x.par_end);
         let inner = |u: &[Unit]| {
             u[..u.len() - 1].iter().filter(|x| x.par_end).count() as u32
                 + u.iter().map(|x| x.inner_par_ends).sum::<u32>()
         };
+        let weight = match self.paragraphs {
+            Paragraphs::Matched => p.paragraph * MATCHED_PARAGRAPHS,
+            Paragraphs::None | Paragraphs::Soft => p.paragraph,
+        };
         if ends(src) != ends(tgt) {
-            cost += p.paragraph;
+            cost += weight;
         }
-        cost += p.paragraph * inner(src).abs_diff(inner(tgt)) as f32;
+        let (a, b) = (inner(src), inner(tgt));
+        cost += weight * a.abs_diff(b) as f32;
+        if fine && self.paragraphs != Paragraphs::None {
+            // A bead that runs across a break on both sides (two 1-1 pairs of consecutive
+            // paragraphs merged into a 2-2) agrees with the paragraph count on each side, yet
+            // ignores the breaks: it needs strong evidence. Coarse blocks span breaks anyway.
+            cost += 2.0 * weight * a.min(b) as f32;
+        }
         cost
     }
 }
@@ -442,18 +618,27 @@ impl Model {
 fn search(src: &[Unit], tgt: &[Unit], model: &Model, depth: u32) -> (Vec<(u32, u32)>, Scored) {
     let (n, m) = (src.len(), tgt.len());
     let (moves, full_cells) = if depth == 0 {
-        (FINE_MOVES, FULL_CELLS)
+        if model.embed.is_some() {
+            (FINE_MOVES_EMBEDDED, FULL_CELLS)
+        } else {
+            (FINE_MOVES, FULL_CELLS)
+        }
     } else {
         (COARSE_MOVES, FULL_CELLS_COARSE)
     };
     if (n + 1) * (m + 1) <= full_cells || n < 4 || m < 4 {
-        let scored = Scored::new(src, tgt, Band::full(n, m), moves, None);
+        let scored = Scored::new(src, tgt, model, Band::full(n, m), moves, None);
         let path = run(src, tgt, model, &scored);
         return (path, scored);
     }
     // Blocks of four: two halvings per level cost less than one level each, and a coarse
     // path off by a block is still within the finer band.
-    let (coarse_src, coarse_tgt) = (halve(&halve(src)), halve(&halve(tgt)));
+    let sentences = |source: bool| {
+        let scorer = model.embed.as_ref().filter(|_| depth == 0)?;
+        Some(if source { scorer.src() } else { scorer.tgt() })
+    };
+    let coarse_src = halve(&halve(src, sentences(true)), None);
+    let coarse_tgt = halve(&halve(tgt, sentences(false)), None);
     let (coarse_path, _) = search(&coarse_src, &coarse_tgt, model, depth + 1);
     // Widen the band only where the path runs along its edge: a long insertion in one place
     // must not make the whole document expensive.
@@ -461,7 +646,7 @@ fn search(src: &[Unit], tgt: &[Unit], model: &Model, depth: u32) -> (Vec<(u32, u
     let mut previous: Option<Scored> = None;
     loop {
         let band = Band::around(&coarse_path, 4, &widths, n, m);
-        let scored = Scored::new(src, tgt, band, moves, previous.as_ref());
+        let scored = Scored::new(src, tgt, model, band, moves, previous.as_ref());
         let path = run(src, tgt, model, &scored);
         let mut widened = false;
         let mut next = widths.clone();
@@ -488,55 +673,75 @@ fn search(src: &[Unit], tgt: &[Unit], model: &Model, depth: u32) -> (Vec<(u32, u
 struct Scored {
     band: Band,
     moves: &'static [Move],
+    /// The units are sentences (not coarse blocks).
+    fine: bool,
     /// `overlap[cell * moves.len() + k]`: the bead ending at `cell` with move `k`
     /// (NaN where the move leaves the band or the lattice).
     overlap: Vec<f32>,
+    /// The embedding evidence of the same beads; empty without embeddings.
+    embedded: Vec<f32>,
 }
 
 impl Scored {
     fn new(
         src: &[Unit],
         tgt: &[Unit],
+        model: &Model,
         band: Band,
         moves: &'static [Move],
         previous: Option<&Scored>,
     ) -> Scored {
         use rayon::prelude::*;
+        let fine = std::ptr::eq(moves, FINE_MOVES) || std::ptr::eq(moves, FINE_MOVES_EMBEDDED);
         let previous = previous.filter(|p| std::ptr::eq(p.moves, moves));
+        let embed = model.embed.is_some();
         let m = moves.len();
-        let rows: Vec<Vec<f32>> = (0..band.lo.len())
+        let rows: Vec<(Vec<f32>, Vec<f32>)> = (0..band.lo.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
                 let (lo, hi) = (band.lo[i], band.hi[i]);
-                let mut row = Vec::with_capacity((hi - lo + 1) as usize * m);
+                let cells = (hi - lo + 1) as usize * m;
+                let mut row = Vec::with_capacity(cells);
+                let mut row_embedded = Vec::with_capacity(if embed { cells } else { 0 });
                 for j in lo..=hi {
                     let reuse = previous.and_then(|p| p.band.index(i, j).map(|c| (p, c)));
                     for (k, &(a, b)) in moves.iter().enumerate() {
                         let (a, b) = (usize::from(a), u32::from(b));
-                        let value = if i < a || j < b || band.index(i - a, j - b).is_none() {
-                            f32::NAN
-                        } else {
-                            match reuse {
-                                Some((p, cell)) if !p.overlap[cell * m + k].is_nan() => {
-                                    p.overlap[cell * m + k]
+                        let (value, embedded) =
+                            if i < a || j < b || band.index(i - a, j - b).is_none() {
+                                (f32::NAN, f32::NAN)
+                            } else {
+                                match reuse {
+                                    Some((p, cell)) if !p.overlap[cell * m + k].is_nan() => (
+                                        p.overlap[cell * m + k],
+                                        p.embedded.get(cell * m + k).copied().unwrap_or(0.0),
+                                    ),
+                                    _ => {
+                                        let (s, t) =
+                                            (&src[i - a..i], &tgt[(j - b) as usize..j as usize]);
+                                        (
+                                            Model::overlap(s, t, scratch),
+                                            model.embedding(s, t, i - a, (j - b) as usize, fine),
+                                        )
+                                    }
                                 }
-                                _ => Model::overlap(
-                                    &src[i - a..i],
-                                    &tgt[(j - b) as usize..j as usize],
-                                    scratch,
-                                ),
-                            }
-                        };
+                            };
                         row.push(value);
+                        if embed {
+                            row_embedded.push(embedded);
+                        }
                     }
                 }
-                row
+                (row, row_embedded)
             })
             .collect();
+        let (overlap, embedded): (Vec<Vec<f32>>, Vec<Vec<f32>>) = rows.into_iter().unzip();
         Scored {
             band,
             moves,
-            overlap: rows.concat(),
+            fine,
+            overlap: overlap.concat(),
+            embedded: embedded.concat(),
         }
     }
 }
@@ -557,8 +762,10 @@ fn bead_cost(
     let cell = band
         .index(i1, j1 as u32)
         .expect("the dynamic program stays in its band");
-    let shared = scored.overlap[cell * moves.len() + k];
-    model.cost(&src[i0..i1], &tgt[j0..j1], shared)
+    let at = cell * moves.len() + k;
+    let shared = scored.overlap[at];
+    let embedded = scored.embedded.get(at).copied().unwrap_or(0.0);
+    model.cost(&src[i0..i1], &tgt[j0..j1], (shared, embedded), scored.fine)
 }
 
 fn run(src: &[Unit], tgt: &[Unit], model: &Model, scored: &Scored) -> Vec<(u32, u32)> {
@@ -593,18 +800,36 @@ fn confidences(
     )
 }
 
-/// Merges units pairwise, for the next coarser level.
-fn halve(units: &[Unit]) -> Vec<Unit> {
+/// Merges units pairwise, for the next coarser level. `sentences`: at sentence level, the
+/// side's sentence embeddings, which become the blocks' vector sums.
+fn halve(units: &[Unit], sentences: Option<&Overlaps>) -> Vec<Unit> {
+    let vec = |k: usize, u: &Unit| -> Vec<f32> {
+        match sentences {
+            Some(o) => o.sentence(k).to_vec(),
+            None => u.vec.clone(),
+        }
+    };
     units
         .chunks(2)
-        .map(|pair| match pair {
+        .enumerate()
+        .map(|(c, pair)| match pair {
             [a, b] => Unit {
                 chars: a.chars + b.chars,
                 bag: Bag::merge(&[&a.bag, &b.bag]).summarised(COARSE_KEYS),
                 par_end: b.par_end,
                 inner_par_ends: a.inner_par_ends + b.inner_par_ends + u32::from(a.par_end),
+                vec: {
+                    let mut v = vec(2 * c, a);
+                    for (x, y) in v.iter_mut().zip(vec(2 * c + 1, b)) {
+                        *x += y;
+                    }
+                    v
+                },
             },
-            [a] => a.clone(),
+            [a] => Unit {
+                vec: vec(2 * c, a),
+                ..a.clone()
+            },
             _ => unreachable!("chunks(2) yields one or two"),
         })
         .collect()
