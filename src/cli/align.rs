@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 
 use super::output::Output;
@@ -24,8 +25,22 @@ Align the sentences of a text with those of its translation, as beads (1-1, 2-1,
 The cost of a bead combines sentence lengths (Gale-Church, with the length ratio and \
 variance measured on the two documents), evidence that needs no translation (numbers, names \
 and cognates, question and exclamation marks, quotes, glossary pairs) and, with \
---translation, how much of a translation of the source the target shares. Paragraph breaks \
-present on both sides are soft anchors. Long documents are aligned coarse-to-fine in a band, \
+--translation FILE (or --backend NAME, which makes one with the `translate` options), how much \
+of a translation of the source the target shares, and, with --embed-endpoint, how close a \
+multilingual sentence encoder puts the two sides. Paragraph breaks present on both sides are \
+anchors: a bead may not run across one without strong evidence, and when both sides have the \
+same number of paragraphs, paragraph i is aligned with paragraph i unless the evidence is \
+overwhelming.
+
+Sentence embeddings (--embed-endpoint URL --embed-model NAME) come from any server speaking \
+OpenAI's POST /v1/embeddings: llama.cpp's server (--embeddings), Ollama \
+(http://localhost:11434/v1), Hugging Face text-embeddings-inference, vLLM, OpenAI. Every run \
+of 1 to --embed-overlaps consecutive sentences of both sides is embedded (each distinct text \
+once, in batches of --embed-batch, with the retries of the translation backends) and cached \
+in the same file as translations (--cache / --no-cache), so a second run sends nothing. A \
+bead scores the cosine of its two sides' vectors, measured against how close each vector is \
+to random sentences of the other side. The key comes from PASSERELLE_EMBED_API_KEY, else \
+OPENAI_API_KEY (none is needed for local servers); it is never printed. Long documents are aligned coarse-to-fine in a band, \
 so time and memory grow linearly (100 000 sentences a side is fine).
 
 Every bead gets a confidence in [0, 1]; beads below --review-below are flagged `review` in \
@@ -45,6 +60,7 @@ Formats:
 
 Examples:
   passerelle align corpora/microsoft-build/article.fr.txt corpora/microsoft-build/article.en.txt
+  passerelle align a.fr b.en --embed-endpoint http://localhost:8080/v1 --embed-model bge-m3
   passerelle align --presegmented --src-lang de --tgt-lang fr --translation mt.fr doc.de doc.fr --format beads
   passerelle align a.fr b.en --format moses --out corpus/train";
 
@@ -105,11 +121,61 @@ pub(crate) struct AlignArgs {
     #[arg(long, default_value_t = 0.5, value_name = "SCORE")]
     review_below: f32,
 
-    /// Advanced: the nine cost weights, comma-separated (length, evidence, skip, paragraph,
-    /// prior 2-1, prior 2-2, prior 3-1, skip gamma, skip floor), for tuning on gold
-    /// alignments of your own with `eval align`. `-v` prints the defaults in use.
+    /// Advanced: the cost weights, comma-separated (length, evidence, skip, paragraph,
+    /// prior 2-1, prior 2-2, prior 3-1, skip gamma, skip floor, and optionally embedding),
+    /// for tuning on gold alignments of your own with `eval align`. `-v` prints the defaults
+    /// in use.
     #[arg(long, value_name = "W,...", value_parser = parse_weights)]
     cost_weights: Option<align::CostWeights>,
+
+    #[command(flatten)]
+    embed: EmbedArgs,
+}
+
+/// Where sentence embeddings come from.
+#[derive(Debug, Args)]
+pub(crate) struct EmbedArgs {
+    /// An OpenAI-compatible embeddings server (base URL, as `http://localhost:8080/v1`): its
+    /// sentence vectors become alignment evidence. Needs --embed-model.
+    #[arg(long, value_name = "URL", requires = "embed_model")]
+    embed_endpoint: Option<String>,
+
+    /// The embedding model's name, as the server knows it (`GET URL/models` lists them).
+    #[arg(long, value_name = "NAME", requires = "embed_endpoint")]
+    embed_model: Option<String>,
+
+    /// Most texts per embeddings request.
+    #[arg(long, value_name = "N", default_value_t = crate::translate::embed::DEFAULT_BATCH,
+          value_parser = clap::value_parser!(u16).range(1..=2048).map(usize::from))]
+    embed_batch: usize,
+
+    /// Text put before every sentence sent, for models that want one (e5: `query: `).
+    #[arg(long, value_name = "TEXT")]
+    embed_prefix: Option<String>,
+
+    /// Runs of up to this many consecutive sentences are embedded.
+    #[arg(long, value_name = "N", default_value_t = align::DEFAULT_OVERLAPS,
+          value_parser = clap::value_parser!(u8).range(1..=align::MAX_OVERLAPS as i64).map(usize::from))]
+    embed_overlaps: usize,
+}
+
+impl EmbedArgs {
+    /// The client configuration, with the key from the environment; `None` without
+    /// --embed-endpoint.
+    pub(crate) fn config(&self) -> Option<crate::translate::embed::EmbedConfig> {
+        let (endpoint, model) = (self.embed_endpoint.as_ref()?, self.embed_model.as_ref()?);
+        let mut config = crate::translate::embed::EmbedConfig::new(endpoint, model);
+        config.api_key = embed_key();
+        config.batch = self.embed_batch;
+        config.prefix = self.embed_prefix.clone();
+        Some(config)
+    }
+}
+
+/// The embeddings key: PASSERELLE_EMBED_API_KEY, else OPENAI_API_KEY.
+pub(crate) fn embed_key() -> Option<crate::translate::Secret> {
+    super::translate::env_key("PASSERELLE_EMBED_API_KEY")
+        .or_else(|| super::translate::env_key("OPENAI_API_KEY"))
 }
 
 fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
@@ -140,6 +206,51 @@ pub(crate) fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
         sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
         paragraphs: segments.iter().map(|s| s.paragraph).collect(),
     }
+}
+
+/// Embeds both sides (see `pipeline::embed_sides`) and says what it cost with `-v`.
+fn embed(
+    args: &AlignArgs,
+    config: crate::translate::embed::EmbedConfig,
+    src: &Side,
+    tgt: &Side,
+    verbosity: Verbosity,
+) -> Result<(align::Overlaps, align::Overlaps), Failure> {
+    let started = Instant::now();
+    let embedder = crate::translate::embed::Embedder::new(config)
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let cache = super::translate::open_cache(&args.backend)?;
+    let options = super::translate::engine_options(&args.backend);
+    let (sides, stats) = super::translate::runtime()?
+        .block_on(crate::pipeline::embed_sides(
+            &embedder,
+            args.embed.embed_overlaps,
+            &src.sentences,
+            &tgt.sentences,
+            &cache,
+            &options,
+            None,
+        ))
+        .map_err(|e| match e {
+            crate::pipeline::PipelineError::Translate(
+                crate::translate::TranslateError::Engine(e),
+            ) => super::translate::engine_failure(e),
+            other => Failure::Message(other.to_string()),
+        })?;
+    if verbosity >= Verbosity::Verbose {
+        let _ = writeln!(
+            std::io::stderr(),
+            "passerelle: embeddings: {} texts ({} from cache, {} sent in {} requests, {} retries), {} dimensions, {:.2} s",
+            stats.segments,
+            stats.from_cache,
+            stats.sent,
+            stats.requests,
+            stats.retries,
+            sides.0.dim().max(sides.1.dim()),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(sides)
 }
 
 pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
@@ -221,9 +332,16 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             .translation_pairs(),
         None => Vec::new(),
     };
+    let vectors = match args.embed.config() {
+        Some(config) => Some(embed(&args, config, &src, &tgt, verbosity)?),
+        None => None,
+    };
     let evidence = Evidence {
         translation: translation.as_deref(),
         glossary: &glossary_pairs,
+        embeddings: vectors
+            .as_ref()
+            .map(|(src, tgt)| align::Embeddings { src, tgt }),
     };
     let options = align::Options {
         review_below: args.review_below,
@@ -232,11 +350,10 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         weights: args.cost_weights,
     };
     if verbosity >= Verbosity::Verbose {
-        let weights = args.cost_weights.unwrap_or(if translation.is_some() {
-            align::CostWeights::WITH_TRANSLATION
-        } else {
-            align::CostWeights::WITHOUT_TRANSLATION
-        });
+        let weights = args.cost_weights.unwrap_or(align::CostWeights::default_for(
+            translation.is_some(),
+            vectors.is_some(),
+        ));
         let list: Vec<String> = weights.to_vec().iter().map(|w| w.to_string()).collect();
         let _ = writeln!(
             std::io::stderr(),

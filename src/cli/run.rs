@@ -114,15 +114,26 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
         };
     }
     let mut options = RunOptions::default();
-    if config.needs_backend() {
+    if let Some(e) = &mut config.embeddings {
+        if e.client.api_key.is_none() {
+            e.client.api_key = super::align::embed_key();
+        }
+    }
+    let needs_backend = config.needs_backend();
+    if needs_backend {
         config.translate.set_missing_keys(
             env_key("DEEPL_AUTH_KEY"),
             env_key("LIBRETRANSLATE_API_KEY"),
             env_key("OPENAI_API_KEY"),
         );
         check_keys(&config)?;
-        let machine =
-            config.translate.backend != BackendName::Tm || config.translate.fallback.is_some();
+    }
+    if needs_backend || config.embeddings.is_some() {
+        // Machine translations and embeddings are worth caching; a local memory is not.
+        let machine = config.embeddings.is_some()
+            || (needs_backend
+                && (config.translate.backend != BackendName::Tm
+                    || config.translate.fallback.is_some()));
         options.cache = match (&args.cache, args.no_cache, &config.translate.cache) {
             _ if !machine => None,
             (_, true, _) | (None, false, Cache::Off) => None,

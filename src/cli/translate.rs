@@ -363,23 +363,12 @@ pub(crate) fn translate_segments(
             }
         }
     }
-    let mut engine = Engine::new(backend).with_options(EngineOptions {
-        concurrency: usize::from(args.concurrency),
-        max_retries: args.max_retries,
-        base_delay: Duration::from_millis(args.retry_base_ms),
-        ..EngineOptions::default()
-    });
+    let mut engine = Engine::new(backend).with_options(engine_options(args));
     if let Some(fallback) = fallback {
         engine = engine.with_fallback(fallback);
     }
-    if !args.no_cache {
-        let path = match &args.cache {
-            Some(p) => p.clone(),
-            None => default_cache_path().ok_or_else(|| {
-                usage("no cache folder on this platform: give --cache PATH or --no-cache")
-            })?,
-        };
-        engine = engine.with_cache(Arc::new(Cache::open(&path).map_err(lib_error)?));
+    if let Some(cache) = open_cache(args)? {
+        engine = engine.with_cache(cache);
     }
     let bar = (verbosity > Verbosity::Quiet && std::io::stderr().is_terminal())
         .then(|| Arc::new(Bar::new()));
@@ -395,17 +384,46 @@ pub(crate) fn translate_segments(
         glossary,
         context: args.context.clone(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| usage(format!("cannot start the async runtime: {e}")))?;
-    let result = runtime.block_on(engine.translate(&job, segments));
+    let result = runtime()?.block_on(engine.translate(&job, segments));
     if let Some(bar) = &bar {
         bar.bar.finish_and_clear();
     }
     let outcome = result.map_err(engine_failure)?;
     Ok((config, outcome))
+}
+
+/// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
+/// it), opened.
+pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
+    if args.no_cache {
+        return Ok(None);
+    }
+    let path = match &args.cache {
+        Some(p) => p.clone(),
+        None => default_cache_path().ok_or_else(|| {
+            usage("no cache folder on this platform: give --cache PATH or --no-cache")
+        })?,
+    };
+    Ok(Some(Arc::new(Cache::open(&path).map_err(lib_error)?)))
+}
+
+/// The async runtime the HTTP clients run on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the async runtime: {e}")))
+}
+
+/// The engine options the shared flags ask for.
+pub(crate) fn engine_options(args: &BackendArgs) -> EngineOptions {
+    EngineOptions {
+        concurrency: usize::from(args.concurrency),
+        max_retries: args.max_retries,
+        base_delay: Duration::from_millis(args.retry_base_ms),
+        ..EngineOptions::default()
+    }
 }
 
 fn usage(message: impl Into<String>) -> Failure {
@@ -416,27 +434,41 @@ fn lib_error(e: impl Into<TranslateError>) -> Failure {
     Failure::Message(e.into().to_string())
 }
 
-fn engine_failure(e: EngineError) -> Failure {
+pub(crate) fn engine_failure(e: EngineError) -> Failure {
     let mut message = e.to_string();
     if let EngineError::Backend {
-        translated, error, ..
+        backend,
+        translated,
+        error,
+        ..
     } = &e
     {
+        let embeddings = backend == crate::translate::embed::NAME;
         if *translated > 0 {
+            let done = if embeddings {
+                "texts embedded"
+            } else {
+                "segments translated"
+            };
             message.push_str(&format!(
-                "\n{translated} segments translated before that are in the cache: run again to \
-                 send only the rest"
+                "\n{translated} {done} before that are in the cache: run again to send only the \
+                 rest"
             ));
         }
         if matches!(error, BackendError::Transient { .. }) && message.contains("cannot connect") {
-            message.push_str("\nis the server running, and is --endpoint right?");
+            let flag = if embeddings {
+                "--embed-endpoint"
+            } else {
+                "--endpoint"
+            };
+            message.push_str(&format!("\nis the server running, and is {flag} right?"));
         }
     }
     Failure::Message(message)
 }
 
 /// A key from the environment; an empty variable counts as unset.
-fn env_key(name: &str) -> Option<Secret> {
+pub(crate) fn env_key(name: &str) -> Option<Secret> {
     std::env::var(name)
         .ok()
         .filter(|v| !v.trim().is_empty())

@@ -44,6 +44,7 @@ use crate::error::{describe_io, show_path};
 use crate::text::{Lang, LineIndex};
 use crate::translate::command::CommandConfig;
 use crate::translate::deepl::DeeplConfig;
+use crate::translate::embed::EmbedConfig;
 use crate::translate::libretranslate::LibreTranslateConfig;
 use crate::translate::memory::MemoryConfig;
 use crate::translate::openai::OpenAiConfig;
@@ -76,6 +77,8 @@ pub struct Config {
     pub documents: Vec<Document>,
     pub translate: Translate,
     pub align: crate::align::Options,
+    /// `[align.embeddings]`, when the project aligns with sentence embeddings.
+    pub embeddings: Option<EmbedSettings>,
     pub check: Check,
     pub output: Output,
 }
@@ -339,14 +342,59 @@ enum RawCache {
 struct RawAlign {
     #[serde(default = "review_below", deserialize_with = "score")]
     review_below: f32,
+    #[serde(default)]
+    embeddings: Option<RawEmbeddings>,
 }
 
 impl Default for RawAlign {
     fn default() -> RawAlign {
         RawAlign {
             review_below: review_below(),
+            embeddings: None,
         }
     }
+}
+
+/// `[align.embeddings]`: an OpenAI-compatible embeddings server whose sentence vectors the
+/// aligner uses as evidence.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmbeddings {
+    endpoint: String,
+    model: String,
+    #[serde(default)]
+    batch: Option<usize>,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default = "overlaps", deserialize_with = "overlap_count")]
+    overlaps: usize,
+    #[serde(default)]
+    timeout_secs: Option<f64>,
+}
+
+fn overlaps() -> usize {
+    crate::align::DEFAULT_OVERLAPS
+}
+
+fn overlap_count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = usize::deserialize(d)?;
+    if (1..=crate::align::MAX_OVERLAPS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "overlaps must be between 1 and {}, not {n}",
+            crate::align::MAX_OVERLAPS
+        )))
+    }
+}
+
+/// The sentence embeddings a project aligns with.
+#[derive(Debug, Clone)]
+pub struct EmbedSettings {
+    /// The client's settings; the key is added by the caller (never from the file).
+    pub client: EmbedConfig,
+    /// Runs of up to this many consecutive sentences are embedded.
+    pub overlaps: usize,
 }
 
 fn review_below() -> f32 {
@@ -599,6 +647,16 @@ impl Config {
                 // The aligner's own choices for what the file does not set.
                 ..crate::align::Options::default()
             },
+            embeddings: raw.align.embeddings.as_ref().map(|e| {
+                let mut client = EmbedConfig::new(e.endpoint.clone(), e.model.clone());
+                client.batch = e.batch.unwrap_or(client.batch);
+                client.prefix = e.prefix.clone();
+                client.timeout_secs = e.timeout_secs.unwrap_or(client.timeout_secs);
+                EmbedSettings {
+                    client,
+                    overlaps: e.overlaps,
+                }
+            }),
             check,
             output,
         })

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 pub use config::{Config, ConfigError, OutputFormat};
 
-use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Side};
+use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Overlaps, Side};
 use crate::check::{self, Baseline, Finding, Severity};
 use crate::error::{show_path, Error};
 use crate::files;
@@ -38,8 +38,10 @@ use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
 use crate::text::{one_line, Bitext, Lang, Origin, Segment};
+use crate::translate::embed::Embedder;
 use crate::translate::{
-    Cache, Engine, EngineOptions, Job, MatchKind, TermPair, TranslateError, Translated,
+    BackendStats, Cache, Engine, EngineOptions, Job, MatchKind, TermPair, TranslateError,
+    Translated,
 };
 
 /// A step of the run, as reported to [`Progress::stage`].
@@ -312,6 +314,17 @@ pub async fn run(
         None => None,
     };
 
+    let cache = match &options.cache {
+        Some(path) => Some(Arc::new(Cache::open(path).map_err(TranslateError::from)?)),
+        None => None,
+    };
+    let embedder = match &config.embeddings {
+        Some(settings) => Some((
+            Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
+            settings,
+        )),
+        None => None,
+    };
     let mut engine: Option<Engine> = None;
     let mut prepared = Vec::with_capacity(config.documents.len());
     for doc in &config.documents {
@@ -327,11 +340,28 @@ pub async fn run(
                 let text = files::read_text(path)?;
                 let segments = split(&text, tgt_lang, doc.presegmented);
                 progress.stage(Some(name), Stage::Align);
+                let (src_side, tgt_side) = (side(&src_text, &src_segments), side(&text, &segments));
+                let vectors = match &embedder {
+                    Some((e, settings)) => Some(
+                        embed_sides(
+                            e,
+                            settings.overlaps,
+                            &src_side.sentences,
+                            &tgt_side.sentences,
+                            &cache,
+                            &EngineOptions::default(),
+                            progress.translation(),
+                        )
+                        .await?,
+                    ),
+                    None => None,
+                };
                 let alignment = align_sides(
                     name,
-                    &side(&src_text, &src_segments),
-                    &side(&text, &segments),
+                    &src_side,
+                    &tgt_side,
                     &pairs,
+                    vectors.as_ref().map(|v| &v.0),
                     &config.align,
                 )?;
                 let target = Target::Reference {
@@ -344,7 +374,7 @@ pub async fn run(
             None => {
                 progress.stage(Some(name), Stage::Translate);
                 if engine.is_none() {
-                    engine = Some(build_engine(config, options, progress)?);
+                    engine = Some(build_engine(config, cache.clone(), progress)?);
                 }
                 let engine = engine.as_ref().expect("built above");
                 let job = Job {
@@ -398,11 +428,28 @@ pub async fn run(
                             sentences: sentences.iter().map(String::as_str).collect(),
                             paragraphs,
                         };
+                        let src_side = side(&src_text, &src_segments);
+                        let vectors = match &embedder {
+                            Some((e, settings)) => Some(
+                                embed_sides(
+                                    e,
+                                    settings.overlaps,
+                                    &src_side.sentences,
+                                    &tgt.sentences,
+                                    &cache,
+                                    &EngineOptions::default(),
+                                    progress.translation(),
+                                )
+                                .await?,
+                            ),
+                            None => None,
+                        };
                         let alignment = align_sides(
                             name,
-                            &side(&src_text, &src_segments),
+                            &src_side,
                             &tgt,
                             &pairs,
+                            vectors.as_ref().map(|v| &v.0),
                             &config.align,
                         )?;
                         let backend = outcome
@@ -570,11 +617,13 @@ fn align_sides(
     src: &Side,
     tgt: &Side,
     pairs: &[(String, String)],
+    embeddings: Option<&(Overlaps, Overlaps)>,
     options: &align::Options,
 ) -> Result<Alignment, PipelineError> {
     let evidence = Evidence {
         translation: None,
         glossary: pairs,
+        embeddings: embeddings.map(|(src, tgt)| align::Embeddings { src, tgt }),
     };
     let mut alignment =
         align::align(src, tgt, evidence, options).map_err(|e| PipelineError::Align {
@@ -583,6 +632,48 @@ fn align_sides(
         })?;
     fill_gaps(&mut alignment);
     Ok(alignment)
+}
+
+/// Embeds every run of 1..=`overlaps` consecutive sentences of both sides (in one run of the
+/// client, so that a text found on both sides is sent once) and hands the vectors over in the
+/// aligner's shape: the one place where the embeddings client meets the aligner.
+pub async fn embed_sides(
+    embedder: &Embedder,
+    overlaps: usize,
+    src: &[&str],
+    tgt: &[&str],
+    cache: &Option<Arc<Cache>>,
+    options: &EngineOptions,
+    progress: Option<Arc<dyn crate::translate::Progress>>,
+) -> Result<((Overlaps, Overlaps), BackendStats), PipelineError> {
+    let one_line: Vec<String> = src
+        .iter()
+        .chain(tgt)
+        .map(|s| one_line(s).into_owned())
+        .collect();
+    let (src_lines, tgt_lines) = one_line.split_at(src.len());
+    fn as_str(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let mut texts = Overlaps::texts(&as_str(src_lines), overlaps);
+    let src_count = texts.len();
+    texts.extend(Overlaps::texts(&as_str(tgt_lines), overlaps));
+    let mut embedded = embedder
+        .embed(&texts, cache.clone(), options, progress)
+        .await
+        .map_err(TranslateError::from)?;
+    let tgt_vectors = embedded.vectors.split_off(src_count);
+    let make = |n: usize, vectors: Vec<Vec<f32>>| {
+        Overlaps::new(n, overlaps, vectors).map_err(|e| PipelineError::Align {
+            document: String::new(),
+            message: e.to_string(),
+        })
+    };
+    let sides = (
+        make(src.len(), embedded.vectors)?,
+        make(tgt.len(), tgt_vectors)?,
+    );
+    Ok((sides, embedded.stats))
 }
 
 /// Pairs a sentence left without counterpart with a target sentence left without one right
@@ -679,7 +770,7 @@ fn parallel_text(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
 /// Builds the translation engine the project describes.
 fn build_engine(
     config: &Config,
-    options: &RunOptions,
+    cache: Option<Arc<Cache>>,
     progress: &dyn Progress,
 ) -> Result<Engine, PipelineError> {
     let backend_config = config.translate.backend_config()?;
@@ -692,9 +783,8 @@ fn build_engine(
     if let Some(fallback) = backend_config.fallback() {
         engine = engine.with_fallback(fallback.build().map_err(TranslateError::from)?);
     }
-    if let Some(path) = &options.cache {
-        let cache = Cache::open(path).map_err(TranslateError::from)?;
-        engine = engine.with_cache(Arc::new(cache));
+    if let Some(cache) = cache {
+        engine = engine.with_cache(cache);
     }
     if let Some(p) = progress.translation() {
         engine = engine.with_progress(p);
