@@ -21,6 +21,16 @@ Steps:
      machine (from BENCH/bleualign/README.md) and the published ones are printed beside them
      as reference rows. The bundled article (corpora/microsoft-build) is aligned and scored
      against its hand-made gold as well.
+     Embeddings (with --embed-endpoint URL or --embed-serve): two more configurations,
+     `--embed-endpoint URL --embed-model NAME --cache WORK/.../embed-cache.sqlite -v` without
+     and with the MT. Each runs twice over the documents with the same cache file, deleted
+     before the first run: the cold run embeds (its `-v` line `passerelle: embeddings: N texts
+     (K from cache, S sent in R requests, X retries), D dimensions, T s` gives "embed s (cold)",
+     T summed over the documents; its beads are the ones scored), the warm run finds every
+     vector in the cache and sends nothing, so its wall time ("wall s (warm)") is the alignment
+     alone. Peak RSS is the larger of the two runs'. Without an embed option (or with
+     --skip-embed) these rows are left out and a note says so. They are not run at scale:
+     embedding 20 000 or 80 000 sentences a side takes hours with the CPU-only encoder.
   3. Scale: the 7 test documents (source, target and MT) are concatenated in order and
      repeated, whole documents at a time, until both sides hold at least N sentences
      (N = 20000 and 80000 by default; --sizes changes it). The gold is tiled the same way
@@ -52,6 +62,8 @@ Usage (from anywhere; paths are relative to the repository root):
   benches/align_peers.py --skip-scale             # quality and article only
   HUNALIGN=/opt/hunalign/src/hunalign/hunalign benches/align_peers.py
   benches/align_peers.py --bench /path/to/bench/align --work /tmp/align-work
+  benches/align_peers.py --skip-scale --embed-endpoint http://127.0.0.1:8731/v1
+  benches/align_peers.py --skip-scale --embed-serve   # starts BENCH/../embed/serve_use.py
 
 Options:
   --bench DIR      the align bench folder (holding score.py and bleualign/); default
@@ -65,6 +77,14 @@ Options:
   --no-build       use the existing release binary
   --timeout S      give up on a run after S seconds (default 3600)
   --hunalign-max N largest size hunalign is run on (default 40000)
+  --embed-endpoint URL   an OpenAI-compatible embeddings server already running (base URL,
+                   e.g. http://127.0.0.1:8731/v1): adds the embedding rows
+  --embed-serve    start BENCH/../embed/serve_use.py (`--port 0 --port-file F`) for the run,
+                   wait until GET /v1/models answers, stop it at exit (even on error)
+  --embed-python P the python that runs serve_use.py (default $PASSERELLE_EMBED_PYTHON,
+                   else /tmp/embed-venv/bin/python)
+  --embed-model NAME     model name passed to --embed-model (default use-multilingual-v3)
+  --skip-embed     no embedding rows, even with the options above
 Standard library only.
 """
 
@@ -75,10 +95,14 @@ import json
 import os
 import platform
 import shlex
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,6 +114,11 @@ GB = 10 ** 9
 # Targets from the issue.
 TARGET_F1_MT = 0.90          # Vecalign + LASER's published strict F1 is 0.902
 TARGET_F1_NO_MT = 0.80
+TARGET_F1_EMBED_MT = 0.94    # embeddings + MT (Bertalign + LaBSE's published strict F1 is 0.936)
+TARGET_F1_EMBED = 0.92       # embeddings alone
+DEFAULT_EMBED_MODEL = "use-multilingual-v3"
+DEFAULT_EMBED_PYTHON = "/tmp/embed-venv/bin/python"
+EMBED_SERVER_START_TIMEOUT = 600.0   # seconds for serve_use.py to load its model and answer
 TARGET_SPEEDUP_VS_HUNALIGN = 5.0   # at 20 000 sentences a side
 TARGET_RATIO_80K = 4.5             # time at 80 000 / time at 20 000
 TARGET_RSS_80K_BYTES = GB
@@ -169,14 +198,42 @@ def parse_args(argv):
                     help="seconds before a run is killed (default 3600)")
     ap.add_argument("--hunalign-max", type=int, default=40000,
                     help="largest scale size hunalign runs on (default 40000)")
+    g = ap.add_argument_group(
+        "embeddings", "Rows with sentence embeddings from an OpenAI-compatible /v1/embeddings server "
+                      "(test set only, not at scale). Without --embed-endpoint or --embed-serve they "
+                      "are left out.")
+    srv = g.add_mutually_exclusive_group()
+    srv.add_argument("--embed-endpoint", metavar="URL",
+                     help="base URL of a running server, e.g. http://127.0.0.1:8731/v1")
+    srv.add_argument("--embed-serve", action="store_true",
+                     help="start BENCH/../embed/serve_use.py for the run (port 0, stopped at exit)")
+    g.add_argument("--embed-python", metavar="PATH",
+                   default=os.environ.get("PASSERELLE_EMBED_PYTHON") or DEFAULT_EMBED_PYTHON,
+                   help="python that runs serve_use.py with --embed-serve (default "
+                        f"$PASSERELLE_EMBED_PYTHON, else {DEFAULT_EMBED_PYTHON})")
+    g.add_argument("--embed-model", metavar="NAME", default=DEFAULT_EMBED_MODEL,
+                   help=f"model name for --embed-model (default {DEFAULT_EMBED_MODEL})")
+    g.add_argument("--skip-embed", action="store_true",
+                   help="no embedding rows, even with --embed-endpoint/--embed-serve")
     a = ap.parse_args(argv)
     if a.runs < 1:
         ap.error("--runs must be at least 1")
     if a.timeout <= 0:
         ap.error("--timeout must be positive")
+    if a.embed_endpoint is not None:
+        if not re.match(r"https?://[^/]+", a.embed_endpoint):
+            ap.error(f"--embed-endpoint wants an http(s) URL, not {a.embed_endpoint!r}")
+        a.embed_endpoint = a.embed_endpoint.rstrip("/")
+    if not a.embed_model.strip():
+        ap.error("--embed-model must not be empty")
     if a.bench is None:
         a.bench = default_bench()
     return a
+
+
+def embed_wanted(a):
+    """Whether the embedding rows run: an embed option, no --skip-embed, a quality step."""
+    return bool(a.embed_endpoint or a.embed_serve) and not a.skip_embed and not a.skip_quality
 
 
 # ---------------------------------------------------------------------------------------
@@ -342,6 +399,170 @@ def find_hunalign():
 
 
 # ---------------------------------------------------------------------------------------
+# Embedding server
+
+def http_json(url, timeout=10.0):
+    """GET url and decode its JSON; never through a proxy (the servers are local)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=timeout) as r:
+        return json.loads(r.read().decode("utf-8"))
+
+
+def list_models(endpoint):
+    """GET ENDPOINT/models -> the model ids (OpenAI's shape); raises on any failure."""
+    body = http_json(endpoint + "/models")
+    return [m.get("id") for m in body.get("data", []) if isinstance(m, dict)]
+
+
+def server_stats(endpoint):
+    """serve_use.py's GET /stats (requests, texts), or None when the server has no such route."""
+    base = re.sub(r"/v1$", "", endpoint)
+    try:
+        st = http_json(base + "/stats", timeout=5.0)
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+    return st if isinstance(st, dict) and "texts" in st else None
+
+
+def stats_delta(before, after):
+    if before is None or after is None:
+        return None
+    return {k: after[k] - before[k] for k in after if isinstance(after.get(k), int)
+            and isinstance(before.get(k), int)}
+
+
+class EmbedServer:
+    """serve_use.py started by this script on a free port, stopped by stop() (idempotent)."""
+
+    def __init__(self, python, script, work):
+        self.python, self.script, self.work = python, script, work
+        self.proc = None
+        self.endpoint = None
+        self.log_path = work / "embed-server.log"
+        self.port_file = work / "embed-server.port"
+        self.startup_s = None
+
+    def cmd(self):
+        return [str(self.python), str(self.script), "--port", "0", "--port-file", str(self.port_file)]
+
+    def log_tail(self, n=5):
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(lines[-n:])
+
+    def start(self, timeout=EMBED_SERVER_START_TIMEOUT):
+        if not self.script.is_file():
+            raise BenchError(f"--embed-serve: {self.script} not found (it is looked for at "
+                             f"BENCH/../embed/serve_use.py)")
+        if not (Path(self.python).is_file() and os.access(self.python, os.X_OK)):
+            raise BenchError(f"--embed-serve: python {self.python} not found or not executable "
+                             f"(--embed-python PATH or env PASSERELLE_EMBED_PYTHON; serve_use.py's "
+                             f"docstring says how to make the venv)")
+        self.port_file.unlink(missing_ok=True)
+        log("embeddings: starting " + " ".join(self.cmd()) + f" (log: {self.log_path})")
+        t0 = time.perf_counter()
+        with open(self.log_path, "wb") as logf:
+            # own session: a Ctrl-C on the terminal reaches this script, which stops the server
+            self.proc = subprocess.Popen(self.cmd(), stdin=subprocess.DEVNULL, stdout=logf,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        last_err = "no port file yet"
+        while True:
+            code = self.proc.poll()
+            if code is not None:
+                raise BenchError(f"--embed-serve: serve_use.py exited with status {code} before "
+                                 f"answering: {self.log_tail()}")
+            if time.perf_counter() - t0 > timeout:
+                raise BenchError(f"--embed-serve: serve_use.py did not answer GET /v1/models within "
+                                 f"{timeout:.0f} s ({last_err}): {self.log_tail()}")
+            port = None
+            try:
+                port = int(self.port_file.read_text().strip())
+            except (OSError, ValueError):
+                pass
+            if port:
+                endpoint = f"http://127.0.0.1:{port}/v1"
+                try:
+                    list_models(endpoint)
+                    self.endpoint = endpoint
+                    break
+                except (OSError, ValueError, urllib.error.URLError) as e:
+                    last_err = f"GET {endpoint}/models: {e}"
+            time.sleep(0.25)
+        self.startup_s = round(time.perf_counter() - t0, 2)
+        log(f"embeddings: serve_use.py (pid {self.proc.pid}) answers at {self.endpoint} "
+            f"after {self.startup_s} s")
+        return self.endpoint
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        log(f"embeddings: stopping serve_use.py (pid {self.proc.pid})")
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def setup_embeddings(a, server):
+    """Endpoint and model for the embedding rows; checks that the server answers."""
+    if server is not None:
+        endpoint = server.start()
+    else:
+        endpoint = a.embed_endpoint
+    try:
+        models = list_models(endpoint)
+    except (OSError, ValueError, urllib.error.URLError) as e:
+        raise BenchError(f"embedding server {endpoint}: GET {endpoint}/models failed: {e}") from None
+    if a.embed_model not in models:
+        log(f"  warning: {endpoint}/models lists {models}, not {a.embed_model!r} (--embed-model)")
+    info = {"status": "run", "endpoint": endpoint, "model": a.embed_model, "models_listed": models,
+            "served_by_script": server is not None}
+    if server is not None:
+        info.update({"server_cmd": server.cmd(), "server_log": str(server.log_path),
+                     "server_startup_s": server.startup_s})
+    log(f"embeddings: model {a.embed_model} at {endpoint}")
+    return info
+
+
+# `passerelle align -v` prints, per run, on stderr:
+#   passerelle: embeddings: N texts (K from cache, S sent in R requests, X retries), D dimensions, T s
+EMBED_LINE = re.compile(
+    r"embeddings:\s*(?P<texts>\d+)\s+texts?\s*\(\s*(?P<cached>\d+)\s+from\s+cache,\s*"
+    r"(?P<sent>\d+)\s+sent\s+in\s+(?P<requests>\d+)\s+requests?,\s*(?P<retries>\d+)\s+retr(?:y|ies)\s*\),"
+    r"\s*(?P<dimensions>\d+)\s+dimensions?,\s*(?P<seconds>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*s\b")
+EMBED_COUNTS = ("texts", "cached", "sent", "requests", "retries")
+
+
+def parse_embed_lines(text):
+    """The embedding lines of a `-v` stderr, summed (counts and seconds; dimensions as a list
+    of the distinct values); None when there is none."""
+    found = [m.groupdict() for m in EMBED_LINE.finditer(text)]
+    if not found:
+        return None
+    out = {k: sum(int(f[k]) for f in found) for k in EMBED_COUNTS}
+    out["dimensions"] = sorted({int(f["dimensions"]) for f in found})
+    out["seconds"] = round(sum(float(f["seconds"]) for f in found), 3)
+    out["lines"] = len(found)
+    return out
+
+
+def sum_embed_stats(stats):
+    """Sum per-document parse_embed_lines() results (None entries are skipped)."""
+    stats = [x for x in stats if x]
+    if not stats:
+        return None
+    out = {k: sum(x[k] for x in stats) for k in EMBED_COUNTS}
+    out["dimensions"] = sorted({d for x in stats for d in x["dimensions"]})
+    out["seconds"] = round(sum(x["seconds"] for x in stats), 3)
+    out["lines"] = sum(x["lines"] for x in stats)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
 # Measured runs
 
 # A child started with vfork/posix_spawn (what subprocess does) inherits the high-water
@@ -429,10 +650,15 @@ def measured(cmd, out_path, err_path, timeout):
     return res
 
 
-def passerelle_cmd(binary, src, tgt, mt):
+def passerelle_cmd(binary, src, tgt, mt, embed=None, cache=None):
+    """The align command; embed = {"endpoint", "model"} adds the embedding options, the cache
+    file and -v (for the `embeddings:` timing line)."""
     cmd = [binary, "align", src, tgt, "--presegmented", "--src-lang", "de", "--tgt-lang", "fr"]
     if mt is not None:
         cmd += ["--translation", mt]
+    if embed is not None:
+        cmd += ["--embed-endpoint", embed["endpoint"], "--embed-model", embed["model"],
+                "--cache", cache, "-v"]
     return cmd + ["--format", "beads"]
 
 
@@ -551,6 +777,7 @@ def run_docs(name, docs, make_cmd, out_dir, timeout, convert=None):
         err = out_dir / f"{doc['name']}.stderr"
         r = measured(make_cmd(doc), out, err, timeout)
         r["doc"] = doc["name"]
+        r["stderr_file"] = str(err)
         per_doc.append(r)
         if not r["ok"]:
             errors.append(f"{doc['name']}: {r['error']}")
@@ -568,7 +795,51 @@ def run_docs(name, docs, make_cmd, out_dir, timeout, convert=None):
             "peak_rss_at_floor": all(r["peak_rss_at_floor"] for r in ok) if ok else False}
 
 
-def quality(a, binary, hunalign, score_py, work, results):
+def remove_cache(cache):
+    """Delete an SQLite cache file and its journal/WAL siblings, so the next run is cold."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(cache) + suffix).unlink(missing_ok=True)
+
+
+def embed_stats_of(runs):
+    """Parse each run's `-v` embedding line (from its stderr file) into run["embed"]."""
+    for r in runs:
+        try:
+            text = Path(r["stderr_file"]).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        r["embed"] = parse_embed_lines(text)
+    return sum_embed_stats(r["embed"] for r in runs)
+
+
+def same_outputs(hyps_a, hyps_b):
+    return len(hyps_a) == len(hyps_b) and all(Path(x).read_bytes() == Path(y).read_bytes()
+                                              for x, y in zip(hyps_a, hyps_b))
+
+
+def run_embedded(label, docs, make_cmd, out_dir, timeout, embed):
+    """An embedding configuration: a cold run (fresh cache file) then a warm one (same file).
+
+    Returns (cold, warm, info): run_docs() results (warm None when the cold run failed) and the
+    embedding counts of both, summed over the documents, with the server's /stats deltas."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = out_dir / "embed-cache.sqlite"
+    remove_cache(cache)
+    info = {"cache": str(cache)}
+    before = server_stats(embed["endpoint"])
+    cold = run_docs(label + " (cold)", docs, lambda d: make_cmd(d, cache), out_dir / "cold", timeout)
+    mid = server_stats(embed["endpoint"])
+    info["cold"] = embed_stats_of(cold["per_doc"])
+    info["server_stats_cold"] = stats_delta(before, mid)
+    if cold["errors"]:
+        return cold, None, info
+    warm = run_docs(label + " (warm)", docs, lambda d: make_cmd(d, cache), out_dir / "warm", timeout)
+    info["warm"] = embed_stats_of(warm["per_doc"])
+    info["server_stats_warm"] = stats_delta(mid, server_stats(embed["endpoint"]))
+    return cold, warm, info
+
+
+def quality(a, binary, hunalign, score_py, work, results, embed=None):
     docs = []
     for n in TEST_DOCS:
         f = test_files(a.bench, n)
@@ -578,31 +849,80 @@ def quality(a, binary, hunalign, score_py, work, results):
         f = dev_files(a.bench)
         sets.append(("dev", [{"name": "dev", **f, "n_src": count_lines(f["src"]),
                               "n_tgt": count_lines(f["tgt"])}]))
-    systems = [
+    # (label, key, make_cmd(doc, cache), convert, target F1, with embeddings)
+    systems = []
+    if embed is not None:
+        systems += [
+            ("passerelle + embeddings + `europarlfull` MT", "passerelle-embed-mt",
+             lambda d, c: passerelle_cmd(binary, d["src"], d["tgt"], d["mt"], embed, c), None,
+             TARGET_F1_EMBED_MT, True),
+            (f"passerelle + embeddings (`{embed['model']}`)", "passerelle-embed",
+             lambda d, c: passerelle_cmd(binary, d["src"], d["tgt"], None, embed, c), None,
+             TARGET_F1_EMBED, True),
+        ]
+    systems += [
         ("passerelle + `europarlfull` MT", "passerelle-mt",
-         lambda d: passerelle_cmd(binary, d["src"], d["tgt"], d["mt"]), None, TARGET_F1_MT),
-        ("passerelle without MT", "passerelle", lambda d: passerelle_cmd(binary, d["src"], d["tgt"], None),
-         None, TARGET_F1_NO_MT),
+         lambda d, c: passerelle_cmd(binary, d["src"], d["tgt"], d["mt"]), None, TARGET_F1_MT, False),
+        ("passerelle without MT", "passerelle", lambda d, c: passerelle_cmd(binary, d["src"], d["tgt"], None),
+         None, TARGET_F1_NO_MT, False),
     ]
     if hunalign:
         empty = work / "empty.dic"
         empty.write_text("", encoding="utf-8")
         systems.append(("hunalign (empty dictionary)", "hunalign",
-                        lambda d: hunalign_cmd(hunalign, empty, d["src"], d["tgt"]),
-                        lambda lad, beads, d: ladder_to_beads(lad, beads, d["n_src"], d["n_tgt"]), None))
+                        lambda d, c: hunalign_cmd(hunalign, empty, d["src"], d["tgt"]),
+                        lambda lad, beads, d: ladder_to_beads(lad, beads, d["n_src"], d["n_tgt"]), None,
+                        False))
     failures = []
     for set_name, set_docs in sets:
+        results.setdefault("quality_sentences", {})[set_name] = {
+            "src": sum(d["n_src"] for d in set_docs), "tgt": sum(d["n_tgt"] for d in set_docs)}
         rows = []
-        for label, key, make_cmd, convert, target in systems:
+        for label, key, make_cmd, convert, target, embedded in systems:
             log(f"quality ({set_name}): {label}")
-            r = run_docs(label, set_docs, make_cmd, work / "quality" / set_name / key, a.timeout, convert)
+            out_dir = work / "quality" / set_name / key
+            warm = info = None
+            if embedded:
+                r, warm, info = run_embedded(label, set_docs, make_cmd, out_dir, a.timeout, embed)
+            else:
+                r = run_docs(label, set_docs, lambda d: make_cmd(d, None), out_dir, a.timeout, convert)
             row = {"system": label, "key": key, "target_f1": target, "wall_s": r["wall_s"],
                    "peak_rss_kib": r["peak_rss_kib"], "peak_rss_at_floor": r["peak_rss_at_floor"],
-                   "runs": r["per_doc"], "errors": r["errors"]}
-            if r["errors"]:
+                   "runs": r["per_doc"], "errors": list(r["errors"]), "embeddings": embedded}
+            if embedded:
+                # wall s (warm): the alignment alone; embed s (cold): what -v says the cold run
+                # spent embedding; peak RSS: the larger of the two runs'; scores: the cold run's.
+                row.update({"wall_s_cold": r["wall_s"], "embed": info,
+                            "embed_s": info["cold"]["seconds"] if info.get("cold") else None,
+                            "wall_s": None, "runs_warm": None})
+                if warm is not None:
+                    row["errors"] += ["warm run: " + e for e in warm["errors"]]
+                    row["runs_warm"] = warm["per_doc"]
+                    row["wall_s"] = warm["wall_s"]
+                    peaks = [x for x in (r["peak_rss_kib"], warm["peak_rss_kib"]) if x is not None]
+                    row["peak_rss_kib"] = max(peaks, default=None)
+                    row["peak_rss_at_floor"] = r["peak_rss_at_floor"] and warm["peak_rss_at_floor"]
+                warnings = []
+                if not row["errors"]:
+                    missing = [x["doc"] for x in r["per_doc"] + warm["per_doc"] if not x.get("embed")]
+                    if missing:
+                        warnings.append("no `embeddings:` line in the -v output of "
+                                        + ", ".join(sorted(set(missing))))
+                    if info.get("warm") and info["warm"]["sent"]:
+                        warnings.append(f"the warm run sent {info['warm']['sent']} texts "
+                                        f"in {info['warm']['requests']} requests")
+                    row["warm_output_identical"] = same_outputs(r["hyps"], warm["hyps"])
+                    if not row["warm_output_identical"]:
+                        warnings.append("the warm run's beads differ from the cold run's")
+                        row["scores_warm"] = score(binary, score_py, [d["gold"] for d in set_docs],
+                                                   warm["hyps"], f"{label} ({set_name}, warm)")
+                row["warnings"] = warnings
+                for w in warnings:
+                    log(f"  WARNING: {label} ({set_name}): {w}")
+            if row["errors"]:
                 row["scores"] = None
                 if key.startswith("passerelle"):
-                    failures.append(f"{label} ({set_name}): " + "; ".join(r["errors"]))
+                    failures.append(f"{label} ({set_name}): " + "; ".join(row["errors"]))
             else:
                 row["scores"] = score(binary, score_py, [d["gold"] for d in set_docs], r["hyps"],
                                       f"{label} ({set_name})")
@@ -615,6 +935,14 @@ def quality(a, binary, hunalign, score_py, work, results):
                 log(f"  strict P {s['precision_strict']:.3f} R {s['recall_strict']:.3f} "
                     f"F1 {s['f1_strict']:.3f}, lax F1 {s['f1_lax']:.3f}; {r['wall_s']:.2f} s; per document "
                     + ", ".join(f"{k} {v:.3f}" for k, v in row["per_doc_f1"].items()))
+                if embedded:
+                    c, w = info.get("cold"), info.get("warm")
+                    log(f"  cold: {row['wall_s_cold']:.2f} s wall, "
+                        + (f"{c['seconds']:.2f} s embedding ({c['texts']} texts, {c['cached']} from "
+                           f"cache, {c['sent']} sent in {c['requests']} requests, {c['retries']} retries, "
+                           f"{'/'.join(map(str, c['dimensions']))} dimensions)" if c else "no embedding line")
+                        + f"; warm: {row['wall_s']:.2f} s wall, "
+                        + (f"{w['sent']} texts sent, {w['seconds']:.2f} s embedding" if w else "no embedding line"))
             if target is not None and row["scores"] is not None:
                 row["target_met"] = row["scores"]["f1_strict"] >= target
             rows.append(row)
@@ -804,28 +1132,103 @@ def scale(a, binary, hunalign, score_py, work, results):
 # Report
 
 def quality_table(rows, with_references):
-    head = ["system", "strict P", "strict R", "strict F1", "lax F1", "wall s", "peak RSS MB", "target"]
+    """The quality table; with embedding rows, "wall s (warm)" and "embed s (cold)" columns."""
+    embed = any(r.get("embeddings") for r in rows)
+    head = ["system", "strict P", "strict R", "strict F1", "lax F1",
+            "wall s (warm)" if embed else "wall s"] + (["embed s (cold)"] if embed else []) + [
+            "peak RSS MB", "target"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         s = r["scores"]
+        embed_cell = []
+        if embed:
+            embed_cell = [("n/a" if r.get("embed_s") is None else fmt_s(r["embed_s"]))
+                          if r.get("embeddings") else "—"]
         if s is None:
-            cells = [r["system"], "failed", "", "", "", "", "", "; ".join(r["errors"])[:80]]
+            cells = [r["system"], "failed", "", "", "", ""] + [""] * len(embed_cell) + [
+                "", "; ".join(r["errors"])[:80]]
         else:
             tgt = ""
             if r.get("target_f1") is not None:
                 tgt = f"F1 ≥ {r['target_f1']:.2f}: {yes_no(r.get('target_met'))}"
             cells = [r["system"], fmt(s["precision_strict"]), fmt(s["recall_strict"]),
-                     f"**{s['f1_strict']:.3f}**", fmt(s["f1_lax"]), fmt_s(r["wall_s"]),
+                     f"**{s['f1_strict']:.3f}**", fmt(s["f1_lax"]), fmt_s(r["wall_s"])] + embed_cell + [
                      fmt_mb({"peak_rss_kib": r["peak_rss_kib"], "peak_rss_at_floor": r["peak_rss_at_floor"]}),
                      tgt]
         out.append("| " + " | ".join(cells) + " |")
     if with_references:
         for ref in REFERENCE_ROWS:
             cells = [f"{ref['system']} *({ref['kind']})*", fmt(ref["p"]), fmt(ref["r"]), fmt(ref["f1"]),
-                     fmt(ref["lax_f1"]), fmt_s(ref["wall_s"]),
+                     fmt(ref["lax_f1"]), fmt_s(ref["wall_s"])] + (["—"] if embed else []) + [
                      "—" if ref["rss_mb"] is None else str(ref["rss_mb"]), ""]
             out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
+
+
+def fmt_duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def embed_note(results, sizes):
+    """The paragraph under the quality table about the embedding rows (or their absence)."""
+    e = results.get("embeddings") or {}
+    status = e.get("status")
+    if status == "not requested":
+        return ("Embedding rows not run: pass `--embed-endpoint URL` (an OpenAI-compatible "
+                "`/v1/embeddings` server) or `--embed-serve` (starts `serve_use.py` from the bench "
+                "folder) to add them.")
+    if status == "skipped":
+        return f"Embedding rows not run ({e.get('reason')})."
+    if status != "run":
+        return None
+    where = (f"`serve_use.py` started by the script at {e['endpoint']}" if e.get("served_by_script")
+             else f"the server at {e['endpoint']}")
+    text = (f"**Embeddings**: `--embed-endpoint URL --embed-model {e['model']}` ({where}, "
+            "OpenAI-compatible `/v1/embeddings`, CPU only). Each embedding configuration runs "
+            "twice over the documents with the same `--cache` file, new for the first run: "
+            "*embed s (cold)* is the embedding time the first run's `-v` line reports, summed "
+            "over the documents; *wall s (warm)* is the second run, which finds every vector in "
+            "the cache and sends nothing: the alignment alone. Strict/lax scores are the cold "
+            "run's; peak RSS is the larger of the two runs'.")
+    rows = [r for rows in results["quality"].values() for r in rows if r.get("embeddings")]
+    details = []
+    for r in rows:
+        c, w = (r.get("embed") or {}).get("cold"), (r.get("embed") or {}).get("warm")
+        if not c:
+            continue
+        part = (f"{r['system']}: cold run {fmt_s(r.get('wall_s_cold'))} s wall, {c['texts']} texts "
+                f"({c['cached']} from cache, {c['sent']} sent in {c['requests']} requests, "
+                f"{c['retries']} retries), {'/'.join(map(str, c['dimensions']))} dimensions")
+        if w is not None:
+            part += f"; warm run {w['sent']} sent"
+        details.append(part)
+    if details:
+        text += " " + "; ".join(details) + "."
+    warns = [f"{r['system']}: {w}" for r in rows for w in r.get("warnings", [])]
+    if warns:
+        text += " **Warnings:** " + "; ".join(warns) + "."
+    # Embeddings at scale: an estimate from the cold run of the embeddings-only row.
+    est, longest = "", None
+    alone = next((r for r in results["quality"].get("test", []) if r.get("key") == "passerelle-embed"), None)
+    c = (alone or {}).get("embed", {}).get("cold") if alone else None
+    if c and c["sent"] and c["seconds"] > 0:
+        rate = c["sent"] / c["seconds"]
+        n = results.get("quality_sentences", {}).get("test") or {"src": 991, "tgt": 1011}
+        per_sentence = c["texts"] / (n["src"] + n["tgt"])
+        sizes = sorted(set(sizes) | {20000, 80000})
+        guesses = [f"{n:,}".replace(",", " ") + " a side ≈ " + fmt_duration(2 * n * per_sentence / rate)
+                   for n in sizes]
+        longest = 2 * sizes[-1] * per_sentence / rate
+        est = (f" (at the cold run's {rate:.0f} texts/s and {per_sentence:.1f} texts per sentence: "
+               + ", ".join(guesses) + ")")
+    text += (" Embeddings are not run at scale: embedding 20 000 or 80 000 sentences a side would "
+             + ("take hours" if longest is None or longest >= 3600 else "take too long")
+             + f" with this CPU-only encoder{est}.")
+    return text
 
 
 def scale_table(scale_res, sizes, hunalign):
@@ -873,8 +1276,8 @@ def scale_table(scale_res, sizes, hunalign):
 
 def command_line(argv):
     env = []
-    for var in ("PASSERELLE_BENCH", "HUNALIGN"):
-        if os.environ.get(var):
+    for var in ("PASSERELLE_BENCH", "HUNALIGN", "PASSERELLE_EMBED_PYTHON"):
+        if os.environ.get(var) and (var != "PASSERELLE_EMBED_PYTHON" or "--embed-serve" in argv):
             env.append(f"{var}={shlex.quote(os.environ[var])}")
     return " ".join(env + ["benches/align_peers.py"] + [shlex.quote(x) for x in argv])
 
@@ -895,6 +1298,9 @@ def report(results, a, argv):
     lines = ["### Sentence alignment (`benches/align_peers.py`)", "", intro, ""]
     if "test" in q:
         lines += ["**Quality, test set**", "", quality_table(q["test"], True), ""]
+    note = embed_note(results, a.sizes) if q else None
+    if note:
+        lines += [note, ""]
     if "dev" in q:
         lines += ["**Quality, dev document (eval1957, 422 gold beads)**", "", quality_table(q["dev"], False), ""]
     art = results.get("article")
@@ -916,9 +1322,14 @@ def report(results, a, argv):
                   + ("ran in the same session (`-utf`, empty dictionary, ladder output)."
                      if results.get("hunalign") else
                      f"is not installed (set `HUNALIGN=/path/to/hunalign`): its rows are the bench "
-                     f"README's figures ({HUNALIGN_SCALE_F1_NOTE})."), "",
+                     f"README's figures ({HUNALIGN_SCALE_F1_NOTE}).")
+                  + (" The embedding configurations are not run at scale (see the note under the "
+                     "quality table)." if (results.get("embeddings") or {}).get("status") == "run" else ""),
+                  "",
                   scale_table(sc, a.sizes, results.get("hunalign")), ""]
-    lines += ["Targets: strict F1 ≥ 0.90 with MT (Vecalign + LASER: 0.902) and ≥ 0.80 without; "
+    lines += ["Targets: strict F1 ≥ 0.94 with embeddings and MT, ≥ 0.92 with embeddings alone "
+              "(Bertalign + LaBSE: 0.936), "
+              "≥ 0.90 with MT alone (Vecalign + LASER: 0.902) and ≥ 0.80 with neither; "
               "at 20 000 a side ≥ 5× faster than hunalign; at 80 000 a side ≤ 4.5× the 20 000 time "
               "and peak RSS under 1 GB (10⁹ bytes).", ""]
     if results["failures"]:
@@ -930,9 +1341,28 @@ def report(results, a, argv):
 
 # ---------------------------------------------------------------------------------------
 
+def on_sigterm(signum, frame):
+    # SystemExit unwinds main(), whose finally stops the embedding server
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     a = parse_args(argv)
+    server = None
+    if a.embed_serve and embed_wanted(a):
+        server = EmbedServer(Path(a.embed_python), (a.bench.resolve().parent / "embed" / "serve_use.py").resolve(),
+                             a.work.resolve())
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        return run_bench(a, argv, server)
+    finally:
+        if server is not None:
+            server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_bench(a, argv, server):
     a.bench = a.bench.resolve()
     work = a.work.resolve()
     check_bench(a.bench)
@@ -954,6 +1384,7 @@ def main(argv=None):
                "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "platform": platform.platform(),
                            "python": platform.python_version()},
                "targets": {"f1_with_mt": TARGET_F1_MT, "f1_without_mt": TARGET_F1_NO_MT,
+                           "f1_embeddings_with_mt": TARGET_F1_EMBED_MT, "f1_embeddings": TARGET_F1_EMBED,
                            "speedup_vs_hunalign_20k": TARGET_SPEEDUP_VS_HUNALIGN,
                            "time_ratio_80k_20k": TARGET_RATIO_80K, "peak_rss_80k_bytes": TARGET_RSS_80K_BYTES},
                "references": {"quality": REFERENCE_ROWS,
@@ -962,9 +1393,23 @@ def main(argv=None):
     log(f"passerelle {version}; bench {a.bench}; work {work}"
         + (f"; hunalign {hunalign}" if hunalign else "; no HUNALIGN: reference figures for hunalign"))
     failures = []
+    embed = None
+    if embed_wanted(a):
+        results["embeddings"] = setup_embeddings(a, server)
+        embed = {"endpoint": results["embeddings"]["endpoint"], "model": a.embed_model}
+    elif a.skip_embed:
+        results["embeddings"] = {"status": "skipped", "reason": "`--skip-embed`"}
+    elif a.embed_endpoint or a.embed_serve:
+        results["embeddings"] = {"status": "skipped", "reason": "`--skip-quality`"}
+    else:
+        results["embeddings"] = {"status": "not requested"}
+    if embed is None:
+        log("embeddings: " + {"skipped": "rows skipped (" + results["embeddings"].get("reason", "") + ")",
+                              "not requested": "no --embed-endpoint/--embed-serve: embedding rows skipped"}
+            [results["embeddings"]["status"]])
     if not a.skip_quality:
         warn_if_busy()
-        failures += quality(a, binary, hunalign, score_py, work, results)
+        failures += quality(a, binary, hunalign, score_py, work, results, embed)
         failures += article(binary, score_py, work, a.timeout, results)
     if not a.skip_scale:
         failures += scale(a, binary, hunalign, score_py, work, results)

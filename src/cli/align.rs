@@ -38,10 +38,13 @@ OpenAI's POST /v1/embeddings: llama.cpp's server (--embeddings), Ollama \
 of 1 to --embed-overlaps consecutive sentences of both sides is embedded (each distinct text \
 once, in batches of --embed-batch, with the retries of the translation backends) and cached \
 in the same file as translations (--cache / --no-cache), so a second run sends nothing. A \
-bead scores the cosine of its two sides' vectors, measured against how close each vector is \
-to random sentences of the other side. The key comes from PASSERELLE_EMBED_API_KEY, else \
-OPENAI_API_KEY (none is needed for local servers); it is never printed. Long documents are aligned coarse-to-fine in a band, \
-so time and memory grow linearly (100 000 sentences a side is fine).
+bead scores the cosine of its two sides' vectors, weighed by how well their lengths agree \
+(Bertalign's scoring), and beads of up to four sentences a side (3-2, 2-3, 4-1, 1-4) are \
+searched too. The key comes from PASSERELLE_EMBED_API_KEY, else OPENAI_API_KEY (none is \
+needed for local servers); it is never printed.
+
+Long documents are aligned coarse-to-fine in a band, so time and memory grow linearly \
+(100 000 sentences a side is fine).
 
 Every bead gets a confidence in [0, 1]; beads below --review-below are flagged `review` in \
 TSV/JSONL/TMX output.
