@@ -592,3 +592,94 @@ mod embeddings {
         assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));
     }
 }
+
+/// Three source sentences for two target ones: the second source sentence belongs with the
+/// last one, but the first target sentence is long enough to tempt a 2-1 with the first two.
+/// Only the glossary's pairs (on any two of its language columns) show where the break is.
+fn glossary_case(
+    dir: &tempfile::TempDir,
+    src_lang: &str,
+    src: &str,
+    glossary: &str,
+) -> Vec<String> {
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let src = write("g.src", src);
+    let fr = write(
+        "g.fr",
+        "Les factures sont envoyées chaque mois par la poste, sous pli fermé.\n\
+         Les mots de passe expirent et les comptes sont fermés sans préavis.\n",
+    );
+    let glossary = write("g.tsv", glossary);
+    let run = |with: bool| {
+        let mut args = vec![
+            "--presegmented",
+            "--src-lang",
+            src_lang,
+            "--tgt-lang",
+            "fr",
+            &src,
+            &fr,
+            "--format",
+            "beads",
+        ];
+        if with {
+            args.extend(["-g", &glossary]);
+        }
+        align(&args)
+            .lines()
+            .map(|l| l.rsplit_once(':').unwrap().0.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run(false),
+        ["[0,1]:[0]", "[2]:[1]"],
+        "lengths alone mislead"
+    );
+    run(true)
+}
+
+#[test]
+fn an_english_to_french_alignment_uses_the_glossary_the_other_way_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let got = glossary_case(
+        &dir,
+        "en",
+        "Invoices are sent.\nPasswords expire yearly.\n\
+         Accounts are then closed without notice to the customer.\n",
+        "fr\ten\nfacture\tinvoice\ncompte\taccount\nmot de passe\tpassword\n",
+    );
+    assert_eq!(got, ["[0]:[0]", "[1,2]:[1]"]);
+}
+
+#[test]
+fn a_german_french_glossary_is_alignment_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let got = glossary_case(
+        &dir,
+        "de",
+        "Die Rechnung geht raus.\nDas Passwort läuft jährlich ab.\n\
+         Das Konto wird dann ohne Ankündigung an den Kunden geschlossen.\n",
+        "de\tfr\nRechnung\tfacture\nKonto\tcompte\nPasswort\tmot de passe\n",
+    );
+    assert_eq!(got, ["[0]:[0]", "[1,2]:[1]"]);
+}
+
+#[test]
+fn a_glossary_without_the_languages_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let glossary = dir.path().join("de.tsv");
+    fs::write(&glossary, "de\tfr\nRechnung\tfacture\n").unwrap();
+    passerelle()
+        .args(["align", &fr, &en, "-g"])
+        .arg(&glossary)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no 'en' column (the glossary has: de, fr)",
+        ));
+}

@@ -330,9 +330,9 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let src = side(&src_text, &src_segments);
     let tgt = side(&tgt_text, &tgt_segments);
     let glossary_pairs = match &args.glossary {
-        Some(path) => Glossary::load(path)
+        Some(path) => Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
             .map_err(|e| Error::Input(e.to_string()))?
-            .translation_pairs(),
+            .term_pairs(&args.src_lang, &args.tgt_lang),
         None => Vec::new(),
     };
     let vectors = match args.embed.config() {

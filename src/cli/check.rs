@@ -161,17 +161,8 @@ fn parse_severity(s: &str) -> Result<(Rule, Level), String> {
 
 pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    let glossary = Glossary::load(&args.glossary).map_err(|e| Failure::Message(e.to_string()))?;
-    for lang in [&args.src_lang, &args.tgt_lang] {
-        if !glossary.has_lang(lang) {
-            let has: Vec<&str> = glossary.langs().iter().map(Lang::code).collect();
-            return Err(Failure::Message(format!(
-                "{}: no '{lang}' column (the glossary has: {})",
-                show_path(&args.glossary),
-                has.join(", ")
-            )));
-        }
-    }
+    let glossary = Glossary::load_for(&args.glossary, &args.src_lang, &args.tgt_lang)
+        .map_err(|e| Failure::Message(e.to_string()))?;
     // An alignment file is read whole, then checked; two line files are checked as they are
     // read, each pair while its text is in the CPU's cache.
     enum Input {

@@ -113,17 +113,8 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
     let (mut doc, _) = read_document(&args.alignment, &args.src_lang, &args.tgt_lang)?;
     let glossary = match &args.glossary {
         Some(path) => {
-            let g = Glossary::load(path).map_err(|e| Failure::Message(e.to_string()))?;
-            for lang in [&args.src_lang, &args.tgt_lang] {
-                if !g.has_lang(lang) {
-                    let has: Vec<&str> = g.langs().iter().map(Lang::code).collect();
-                    return Err(Failure::Message(format!(
-                        "{}: no '{lang}' column (the glossary has: {})",
-                        show_path(path),
-                        has.join(", ")
-                    )));
-                }
-            }
+            let g = Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
+                .map_err(|e| Failure::Message(e.to_string()))?;
             let mut options = Options::default();
             for (rule, level) in &args.severity {
                 options.severity.insert(*rule, *level);

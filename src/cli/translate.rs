@@ -342,7 +342,7 @@ pub(crate) fn translate_segments(
 ) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
     let config = backend_config(args, from, to)?;
     let glossary = match glossary {
-        Some(path) => glossary_pairs(path, from, to, verbosity)?,
+        Some(path) => glossary_pairs(path, from, to)?,
         None => Vec::new(),
     };
 
@@ -605,35 +605,13 @@ fn split(text: &str, args: &TranslateArgs) -> Vec<String> {
 }
 
 /// The glossary's pairs in the direction of the translation.
-fn glossary_pairs(
-    path: &Path,
-    from: &Lang,
-    to: &Lang,
-    verbosity: Verbosity,
-) -> Result<Vec<TermPair>, Failure> {
-    let glossary = Glossary::load(path).map_err(|e| usage(e.to_string()))?;
-    let pairs = glossary.translation_pairs();
-    let pairs: Vec<TermPair> = match (from, to) {
-        (Lang::Fr, Lang::En) => pairs
-            .into_iter()
-            .map(|(fr, en)| TermPair::new(fr, en))
-            .collect(),
-        (Lang::En, Lang::Fr) => pairs
-            .into_iter()
-            .map(|(fr, en)| TermPair::new(en, fr))
-            .collect(),
-        _ => {
-            if verbosity > Verbosity::Quiet {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "passerelle: warning: the glossary has French/English terms; it is not used \
-                     for {from} → {to}"
-                );
-            }
-            Vec::new()
-        }
-    };
-    Ok(pairs)
+fn glossary_pairs(path: &Path, from: &Lang, to: &Lang) -> Result<Vec<TermPair>, Failure> {
+    let glossary = Glossary::load_for(path, from, to).map_err(|e| usage(e.to_string()))?;
+    Ok(glossary
+        .term_pairs(from, to)
+        .into_iter()
+        .map(|(source, target)| TermPair::new(source, target))
+        .collect())
 }
 
 fn default_cache_path() -> Option<PathBuf> {

@@ -75,6 +75,8 @@ pub enum Problem {
     BadLanguage(String),
     #[error("a term outside a language section (langSec or langSet with xml:lang)")]
     TermWithoutLanguage,
+    #[error("no '{lang}' column (the glossary has: {has})")]
+    NoSuchLanguage { lang: Lang, has: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -855,7 +857,7 @@ mod tests {
         assert_eq!(banned.forms(&Lang::Fr), ["facture"]);
         assert_eq!(banned.forbidden_in, Some(Lang::En));
         assert_eq!(
-            g.translation_pairs(),
+            g.term_pairs(&Lang::Fr, &Lang::En),
             [
                 ("facture".into(), "invoice".into()),
                 ("Microsoft".into(), "Microsoft".into())

@@ -133,6 +133,26 @@ impl Glossary {
         load::load(path)
     }
 
+    /// Loads a glossary for checking or aligning `src` against `tgt`: a glossary without a
+    /// column for one of them is an error (line 0), not a silent no-op.
+    pub fn load_for(path: &Path, src: &Lang, tgt: &Lang) -> Result<Glossary, LoadError> {
+        let glossary = load::load(path)?;
+        for lang in [src, tgt] {
+            if !glossary.has_lang(lang) {
+                let has: Vec<&str> = glossary.langs().iter().map(Lang::code).collect();
+                return Err(LoadError {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    problem: Problem::NoSuchLanguage {
+                        lang: lang.clone(),
+                        has: has.join(", "),
+                    },
+                });
+            }
+        }
+        Ok(glossary)
+    }
+
     /// Parses glossary text as if read from `path` (whose extension picks the format).
     pub fn parse(path: &Path, text: &str) -> Result<Glossary, LoadError> {
         load::parse(path, text)
@@ -172,20 +192,21 @@ impl Glossary {
         self.entries.is_empty()
     }
 
-    /// (French term, preferred English rendering) for every `term` and `name` entry that
-    /// has both, in file order; a name without an English form keeps its French one.
-    pub fn translation_pairs(&self) -> Vec<(String, String)> {
+    /// (source term, preferred target rendering) for every `term` and `name` entry that has
+    /// both languages, in file order; a name without a target form keeps its source form.
+    /// Any two of the glossary's languages: `fr`/`en`, `en`/`fr`, `de`/`fr`...
+    pub fn term_pairs(&self, src: &Lang, tgt: &Lang) -> Vec<(String, String)> {
         self.entries
             .iter()
             .filter(|e| e.kind != Kind::Forbidden)
             .filter_map(|e| {
-                let fr = e.preferred(&Lang::Fr)?;
-                let en = match (e.preferred(&Lang::En), e.kind) {
-                    (Some(en), _) => en,
-                    (None, Kind::Name) => fr,
+                let source = e.preferred(src)?;
+                let target = match (e.preferred(tgt), e.kind) {
+                    (Some(t), _) => t,
+                    (None, Kind::Name) => source,
                     (None, _) => return None,
                 };
-                Some((fr.to_string(), en.to_string()))
+                Some((source.to_string(), target.to_string()))
             })
             .collect()
     }
@@ -206,16 +227,31 @@ mod tests {
     }
 
     #[test]
-    fn translation_pairs_skip_forbidden_entries() {
+    fn term_pairs_skip_forbidden_entries_and_work_both_ways() {
         let text =
             "fr\ten\tkind\nnuage\tcloud|the cloud\tterm\nAzure\t\tname\n\tcloudy\tforbidden\n";
         let g = Glossary::parse(Path::new("g.tsv"), text).unwrap();
         assert_eq!(
-            g.translation_pairs(),
+            g.term_pairs(&Lang::Fr, &Lang::En),
             [
                 ("nuage".into(), "cloud".into()),
                 ("Azure".into(), "Azure".into())
             ]
+        );
+        assert_eq!(
+            g.term_pairs(&Lang::En, &Lang::Fr),
+            [("cloud".into(), "nuage".into())],
+            "a name needs a form in the source language"
+        );
+        let de: Lang = "de".parse().unwrap();
+        let g = Glossary::parse(Path::new("g.tsv"), "de\tfr\nSeil\tcorde\n").unwrap();
+        assert_eq!(
+            g.term_pairs(&de, &Lang::Fr),
+            [("Seil".into(), "corde".into())]
+        );
+        assert_eq!(
+            g.term_pairs(&Lang::Fr, &Lang::En),
+            [] as [(String, String); 0]
         );
     }
 }

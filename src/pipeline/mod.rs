@@ -285,24 +285,10 @@ pub async fn run(
     let started = Instant::now();
     let (src_lang, tgt_lang) = (&config.source_lang, &config.target_lang);
     let glossary = match &config.glossary {
-        Some(path) => {
-            let g = Glossary::load(path)?;
-            for lang in [src_lang, tgt_lang] {
-                if !g.has_lang(lang) {
-                    let has: Vec<&str> = g.langs().iter().map(Lang::code).collect();
-                    return Err(Error::Input(format!(
-                        "{}: no '{lang}' column (the glossary has: {})",
-                        show_path(path),
-                        has.join(", ")
-                    ))
-                    .into());
-                }
-            }
-            g
-        }
+        Some(path) => Glossary::load_for(path, src_lang, tgt_lang)?,
         None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
     };
-    let pairs = term_pairs(&glossary, src_lang, tgt_lang);
+    let pairs = glossary.term_pairs(src_lang, tgt_lang);
     let baseline = match &config.check.baseline {
         Some(path) => {
             let text = files::read_text(path)?;
@@ -706,15 +692,6 @@ fn fill_gaps(alignment: &mut Alignment) {
 }
 
 /// Glossary pairs in the direction of the project (French/English glossaries only).
-fn term_pairs(glossary: &Glossary, src: &Lang, tgt: &Lang) -> Vec<(String, String)> {
-    let pairs = glossary.translation_pairs();
-    match (src, tgt) {
-        (Lang::Fr, Lang::En) => pairs,
-        (Lang::En, Lang::Fr) => pairs.into_iter().map(|(fr, en)| (en, fr)).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Sentence-by-sentence translations as 1-1 beads (1-0 for a memory miss); returns the
 /// target, the alignment and the number of misses.
 fn sentence_beads(translations: &[Translated], config: &Config) -> (Target, Alignment, usize) {
