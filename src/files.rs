@@ -56,6 +56,19 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The character an XML entity or character reference stands for (`&amp;`, `&#233;`,
+/// `&#xE9;`), for the TMX, XLIFF and TBX readers; `None` for an unknown entity or an invalid
+/// code point.
+pub(crate) fn xml_reference(r: &quick_xml::events::BytesRef) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => quick_xml::escape::resolve_predefined_entity(&r.decode().ok()?)?
+            .chars()
+            .next(),
+        Err(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +100,17 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+    }
+
+    #[test]
+    fn xml_references_resolve_to_characters() {
+        use quick_xml::events::BytesRef;
+        assert_eq!(xml_reference(&BytesRef::new("amp")), Some('&'));
+        assert_eq!(xml_reference(&BytesRef::new("apos")), Some('\''));
+        assert_eq!(xml_reference(&BytesRef::new("#233")), Some('é'));
+        assert_eq!(xml_reference(&BytesRef::new("#xE9")), Some('é'));
+        assert_eq!(xml_reference(&BytesRef::new("nbsp")), None);
+        assert_eq!(xml_reference(&BytesRef::new("#xD800")), None);
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub fn write(alignment: &Alignment) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn list(range: Range<u32>) -> String {
+/// `[i,j,...]`: the index list of a bead side, as beads, TMX and XLIFF write it.
+pub(crate) fn list(range: Range<u32>) -> String {
     let items: Vec<String> = range.map(|i| i.to_string()).collect();
     format!("[{}]", items.join(","))
 }

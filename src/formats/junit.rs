@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use super::findings::Report;
+use super::xml::{attr, text};
 use crate::check::Finding;
 
 /// The JUnit XML report, with a final newline.
@@ -111,31 +112,6 @@ fn describe(report: &Report<'_>, findings: &[&Finding]) -> String {
         s.push('\n');
     }
     s
-}
-
-/// Escapes text content.
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // XML 1.0 forbids most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes an attribute value.
-fn attr(s: &str) -> String {
-    text(s)
-        .replace('"', "&quot;")
-        .replace('\n', "&#10;")
-        .replace('\t', "&#9;")
-        .replace('\r', "&#13;")
 }
 
 #[cfg(test)]

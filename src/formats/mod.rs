@@ -13,6 +13,7 @@ pub mod sarif;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
+mod xml;
 
 use std::path::Path;
 

@@ -9,10 +9,11 @@
 
 use std::path::Path;
 
-use quick_xml::escape::escape;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::beads::list;
+use super::xml::text;
 use crate::align::AlignedDoc;
 use crate::error::{Error, Result};
 use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
@@ -35,7 +36,7 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
         out.push_str("    <tu>\n");
         out.push_str(&format!(
             "      <prop type=\"x-passerelle-bead\">{}</prop>\n      <prop type=\"x-passerelle-score\">{:.3}</prop>\n",
-            escape(format!("{}:{}", indices(&bead.src), indices(&bead.tgt))),
+            text(&format!("{}:{}", list(bead.src.clone()), list(bead.tgt.clone()))),
             bead.score
         ));
         if doc.alignment.needs_review(bead) {
@@ -43,21 +44,16 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
         }
         out.push_str(&format!(
             "      <tuv xml:lang=\"{src_lang}\"><seg>{}</seg></tuv>\n",
-            escape(&src)
+            text(&src)
         ));
         out.push_str(&format!(
             "      <tuv xml:lang=\"{tgt_lang}\"><seg>{}</seg></tuv>\n",
-            escape(&tgt)
+            text(&tgt)
         ));
         out.push_str("    </tu>\n");
     }
     out.push_str("  </body>\n</tmx>\n");
     out.into_bytes()
-}
-
-fn indices(range: &std::ops::Range<u32>) -> String {
-    let items: Vec<String> = range.clone().map(|i| i.to_string()).collect();
-    format!("[{}]", items.join(","))
 }
 
 /// One translation unit as read: its variants by language, and its properties.
@@ -163,7 +159,7 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 let name = r
                     .decode()
                     .map_err(|e| err(at, format!("bad entity: {e}")))?;
-                let ch = resolve_entity(&name)
+                let ch = crate::files::xml_reference(&r)
                     .ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
                 if let Some((s, _)) = seg.as_mut() {
                     s.push(ch);
@@ -193,24 +189,6 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
 /// Inline elements whose content is the original format's code, not translatable text.
 fn is_native_code(name: &[u8]) -> bool {
     matches!(name, b"bpt" | b"ept" | b"ph" | b"it" | b"ut")
-}
-
-fn resolve_entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 fn attribute(e: &quick_xml::events::BytesStart, names: &[&[u8]]) -> Option<String> {

@@ -14,12 +14,12 @@
 //! text of `<ignorable>`s between them, inline `<pc>`/`<mrk>` keep their text and
 //! placeholders (`<ph>`, `<sc>`, `<ec>`) are dropped. Data in, bytes out; nothing here prints.
 
-use std::ops::Range;
 use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::xml::{attr, text};
 use crate::align::{AlignedDoc, Alignment, Bead};
 use crate::error::{Error, Result};
 use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
@@ -47,8 +47,8 @@ pub fn write(doc: &AlignedDoc, name: &str) -> Vec<u8> {
         out.push_str("      <mda:metadata>\n        <mda:metaGroup category=\"passerelle\">\n");
         out.push_str(&format!(
             "          <mda:meta type=\"bead\">{}:{}</mda:meta>\n",
-            indices(&bead.src),
-            indices(&bead.tgt)
+            super::beads::list(bead.src.clone()),
+            super::beads::list(bead.tgt.clone())
         ));
         out.push_str(&format!(
             "          <mda:meta type=\"type\">{}</mda:meta>\n",
@@ -87,35 +87,6 @@ pub fn write(doc: &AlignedDoc, name: &str) -> Vec<u8> {
     }
     out.push_str("  </file>\n</xliff>\n");
     out.into_bytes()
-}
-
-fn indices(range: &Range<u32>) -> String {
-    let items: Vec<String> = range.clone().map(|i| i.to_string()).collect();
-    format!("[{}]", items.join(","))
-}
-
-/// Escapes text content; characters XML 1.0 forbids become U+FFFD.
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
-            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn attr(s: &str) -> String {
-    text(s)
-        .replace('"', "&quot;")
-        .replace('\n', "&#10;")
-        .replace('\t', "&#9;")
-        .replace('\r', "&#13;")
 }
 
 /// An XLIFF document as read.
@@ -359,7 +330,7 @@ pub fn read_document(path: &Path, text: &str) -> Result<Document> {
                 let name = r
                     .decode()
                     .map_err(|e| err(at, format!("bad entity: {e}")))?;
-                let ch = resolve_entity(&name)
+                let ch = crate::files::xml_reference(&r)
                     .ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
                 push(&mut unit, &mut meta, place, ch.encode_utf8(&mut [0; 4]));
             }
@@ -432,24 +403,6 @@ fn attribute(e: &BytesStart, name: &[u8]) -> Option<String> {
         .flatten()
         .find(|a| a.key.as_ref() == name || a.key.local_name().as_ref() == name)
         .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-}
-
-fn resolve_entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 /// Checks that the file's languages are the ones asked for (primary subtags compared).

@@ -516,7 +516,7 @@ fn read_tbx(text: &str) -> Result<(Vec<Lang>, Vec<Entry>), Failed> {
                 let name = r
                     .decode()
                     .map_err(|e| (line_at(at), Problem::Xml(e.to_string())))?;
-                let c = resolve_entity(&name).ok_or_else(|| {
+                let c = crate::files::xml_reference(&r).ok_or_else(|| {
                     (
                         line_at(at),
                         Problem::Xml(format!("unknown entity &{name};")),
@@ -536,24 +536,6 @@ fn read_tbx(text: &str) -> Result<(Vec<Lang>, Vec<Entry>), Failed> {
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn resolve_entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 /// Turns one TBX concept into entries: the accepted terms (preferred and admitted) of each
