@@ -256,19 +256,9 @@ pub const DEFAULT_OVERLAPS: usize = 4;
 pub const MAX_OVERLAPS: usize = 8;
 
 /// Bead shapes searched at sentence level, and at coarse levels (blocks already merge
-/// sentences, so small shapes suffice there).
-const FINE_MOVES: &[Move] = &[
-    (1, 1),
-    (1, 0),
-    (0, 1),
-    (2, 1),
-    (1, 2),
-    (2, 2),
-    (3, 1),
-    (1, 3),
-];
-/// With sentence embeddings, longer shapes can be told apart from their rivals: the vector of
-/// three sentences read together says whether they match two on the other side.
+/// sentences, so small shapes suffice there). With sentence embeddings, longer shapes can be
+/// told apart from their rivals (the vector of three sentences read together says whether
+/// they match two on the other side), so the search also tries the last four.
 const FINE_MOVES_EMBEDDED: &[Move] = &[
     (1, 1),
     (1, 0),
@@ -283,6 +273,7 @@ const FINE_MOVES_EMBEDDED: &[Move] = &[
     (4, 1),
     (1, 4),
 ];
+const FINE_MOVES: &[Move] = FINE_MOVES_EMBEDDED.split_at(8).0;
 const COARSE_MOVES: &[Move] = &[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
 /// Up to this many lattice cells, the whole lattice is searched; at coarse levels, where
 /// blocks carry large bags, a smaller lattice is searched in full and the rest coarser still.

@@ -304,11 +304,17 @@ pub async fn run(
         Some(path) => Some(Arc::new(Cache::open(path).map_err(TranslateError::from)?)),
         None => None,
     };
-    let embedder = match &config.embeddings {
-        Some(settings) => Some((
-            Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
-            settings,
-        )),
+    let embedding = match &config.embeddings {
+        Some(settings) => Some(Embedding {
+            embedder: Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
+            overlaps: settings.overlaps,
+            cache: cache.clone(),
+            options: EngineOptions {
+                concurrency: config.translate.concurrency,
+                max_retries: config.translate.max_retries,
+                ..EngineOptions::default()
+            },
+        }),
         None => None,
     };
     let mut engine: Option<Engine> = None;
@@ -326,30 +332,16 @@ pub async fn run(
                 let text = files::read_text(path)?;
                 let segments = split(&text, tgt_lang, doc.presegmented);
                 progress.stage(Some(name), Stage::Align);
-                let (src_side, tgt_side) = (side(&src_text, &src_segments), side(&text, &segments));
-                let vectors = match &embedder {
-                    Some((e, settings)) => Some(
-                        embed_sides(
-                            e,
-                            settings.overlaps,
-                            &src_side.sentences,
-                            &tgt_side.sentences,
-                            &cache,
-                            &EngineOptions::default(),
-                            progress.translation(),
-                        )
-                        .await?,
-                    ),
-                    None => None,
-                };
                 let alignment = align_sides(
                     name,
-                    &src_side,
-                    &tgt_side,
+                    &side(&src_text, &src_segments),
+                    &side(&text, &segments),
                     &pairs,
-                    vectors.as_ref().map(|v| &v.0),
+                    embedding.as_ref(),
                     &config.align,
-                )?;
+                    progress,
+                )
+                .await?;
                 let target = Target::Reference {
                     path: path.clone(),
                     text,
@@ -414,30 +406,16 @@ pub async fn run(
                             sentences: sentences.iter().map(String::as_str).collect(),
                             paragraphs,
                         };
-                        let src_side = side(&src_text, &src_segments);
-                        let vectors = match &embedder {
-                            Some((e, settings)) => Some(
-                                embed_sides(
-                                    e,
-                                    settings.overlaps,
-                                    &src_side.sentences,
-                                    &tgt.sentences,
-                                    &cache,
-                                    &EngineOptions::default(),
-                                    progress.translation(),
-                                )
-                                .await?,
-                            ),
-                            None => None,
-                        };
                         let alignment = align_sides(
                             name,
-                            &src_side,
+                            &side(&src_text, &src_segments),
                             &tgt,
                             &pairs,
-                            vectors.as_ref().map(|v| &v.0),
+                            embedding.as_ref(),
                             &config.align,
-                        )?;
+                            progress,
+                        )
+                        .await?;
                         let backend = outcome
                             .translations
                             .iter()
@@ -598,18 +576,46 @@ fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
     }
 }
 
-fn align_sides(
+/// What aligning with sentence embeddings needs, set up once per run.
+struct Embedding {
+    embedder: Embedder,
+    overlaps: usize,
+    cache: Option<Arc<Cache>>,
+    options: EngineOptions,
+}
+
+/// Aligns a document's two sides (embedding them first when the project says so).
+async fn align_sides(
     name: &str,
-    src: &Side,
-    tgt: &Side,
+    src: &Side<'_>,
+    tgt: &Side<'_>,
     pairs: &[(String, String)],
-    embeddings: Option<&(Overlaps, Overlaps)>,
+    embedding: Option<&Embedding>,
     options: &align::Options,
+    progress: &dyn Progress,
 ) -> Result<Alignment, PipelineError> {
+    let vectors = match embedding {
+        Some(e) => Some(
+            embed_sides(
+                &e.embedder,
+                e.overlaps,
+                &src.sentences,
+                &tgt.sentences,
+                &e.cache,
+                &e.options,
+                progress.translation(),
+            )
+            .await?
+            .0,
+        ),
+        None => None,
+    };
     let evidence = Evidence {
         translation: None,
         glossary: pairs,
-        embeddings: embeddings.map(|(src, tgt)| align::Embeddings { src, tgt }),
+        embeddings: vectors
+            .as_ref()
+            .map(|(src, tgt)| align::Embeddings { src, tgt }),
     };
     let mut alignment =
         align::align(src, tgt, evidence, options).map_err(|e| PipelineError::Align {
