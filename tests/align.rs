@@ -683,3 +683,44 @@ fn a_glossary_without_the_languages_is_refused() {
             "no 'en' column (the glossary has: de, fr)",
         ));
 }
+
+#[test]
+fn xliff_and_parallel_text_are_alignment_formats_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = pair(&dir);
+    let xliff = align(&["--presegmented", &fr, &en, "--format", "xliff"]);
+    assert!(xliff.contains("<xliff"), "{xliff}");
+    assert!(xliff.contains("original=\"a\""), "{xliff}");
+    // passerelle reads its own XLIFF back.
+    let path = dir.path().join("a.xlf");
+    fs::write(&path, &xliff).unwrap();
+    let review = passerelle()
+        .args(["review", "--width", "100"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        review.status.success(),
+        "{}",
+        String::from_utf8_lossy(&review.stderr)
+    );
+    assert!(stdout_of(&review).contains("Microsoft announced 12 products."));
+
+    let prefix = dir.path().join("par");
+    align(&[
+        "--presegmented",
+        &fr,
+        &en,
+        "--format",
+        "text",
+        "--out",
+        &prefix.to_string_lossy(),
+    ]);
+    let en_txt = fs::read_to_string(dir.path().join("par.en.txt")).unwrap();
+    assert_eq!(en_txt.lines().count(), 3);
+    passerelle()
+        .args(["align", "--presegmented", &fr, &en, "--format", "text"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format text writes two files"));
+}

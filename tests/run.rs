@@ -515,3 +515,57 @@ fn run_help_has_examples() {
         .stdout(predicate::str::contains("passerelle run --config"))
         .stdout(predicate::str::contains("report.html"));
 }
+
+#[test]
+fn every_alignment_format_can_be_asked_for_and_unknown_ones_are_named() {
+    let p = Project::new();
+    let good = p.read("passerelle.toml");
+    p.write(
+        "passerelle.toml",
+        &good.replace(
+            "dir = \"out\"",
+            "dir = \"out\"\nformats = [\"beads\", \"moses\", \"text\", \"findings\"]",
+        ),
+    );
+    let out = p.run(&["run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut written: Vec<String> = std::fs::read_dir(p.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "findings.json",
+            "microsoft-build.beads",
+            "microsoft-build.en",
+            "microsoft-build.en.txt",
+            "microsoft-build.fr",
+            "microsoft-build.fr.txt"
+        ]
+    );
+    let beads = p.read("out/microsoft-build.beads");
+    assert_eq!(beads.lines().count(), 66);
+    assert!(beads.starts_with("[0]:[0]:"), "{beads}");
+    // Every bead of the article has two sides, so Moses and the parallel text agree.
+    assert_eq!(
+        p.read("out/microsoft-build.en"),
+        p.read("out/microsoft-build.en.txt")
+    );
+
+    p.write(
+        "passerelle.toml",
+        &good.replace(
+            "dir = \"out\"",
+            "dir = \"out\"\nformats = [\"tsv\", \"docx\"]",
+        ),
+    );
+    let out = p.run(&["run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown format 'docx' (expected one of: text, tsv, jsonl, beads, moses, tmx, xliff, findings, sarif, html)"),
+        "{err}"
+    );
+}

@@ -13,7 +13,7 @@ use super::{Failure, Outcome, Verbosity};
 use crate::align::{self, AlignedDoc, Evidence, Side};
 use crate::error::Error;
 use crate::files;
-use crate::formats;
+use crate::formats::{AlignmentFormat, Written};
 use crate::glossary::Glossary;
 use crate::segment::{self, Segmenter};
 use crate::text::{Lang, Segment};
@@ -59,7 +59,11 @@ Formats:
   jsonl  {\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}
   beads  [i,...]:[j,...]:score, 0-based indices (Vecalign's format, read by `eval align`)
   tmx    TMX 1.4b, one <tu> per bead with text on both sides
-  moses  two files, --out PREFIX writes PREFIX.<src-lang> and PREFIX.<tgt-lang>
+  xliff  XLIFF 2.0, one <unit> per bead (indices, type and score in mda:metadata)
+  moses  two files, --out PREFIX writes PREFIX.<src-lang> and PREFIX.<tgt-lang>; beads
+         with an empty side are left out
+  text   two files, --out PREFIX writes PREFIX.<src-lang>.txt and PREFIX.<tgt-lang>.txt,
+         line i of each is bead i (empty where a side is empty)
 
 Examples:
   passerelle align corpora/microsoft-build/article.fr.txt corpora/microsoft-build/article.en.txt
@@ -67,13 +71,15 @@ Examples:
   passerelle align --presegmented --src-lang de --tgt-lang fr --translation mt.fr doc.de doc.fr --format beads
   passerelle align a.fr b.en --format moses --out corpus/train";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum AlignFormat {
-    Tsv,
-    Jsonl,
-    Beads,
-    Tmx,
-    Moses,
+/// The library's list of alignment formats, as clap offers it.
+impl ValueEnum for AlignmentFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &AlignmentFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -112,8 +118,8 @@ pub(crate) struct AlignArgs {
     glossary: Option<PathBuf>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = AlignFormat::Tsv)]
-    format: AlignFormat,
+    #[arg(short, long, value_enum, default_value_t = AlignmentFormat::Tsv)]
+    format: AlignmentFormat,
 
     /// Write to this file (atomically) instead of standard output; for `moses`, the prefix
     /// of the two files.
@@ -265,10 +271,11 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         ))
         .into());
     }
-    if args.format == AlignFormat::Moses && args.out.is_none() {
-        return Err(Error::Input(
-            "--format moses writes two files: give their prefix with --out PREFIX".into(),
-        )
+    if args.format.is_pair() && args.out.is_none() {
+        return Err(Error::Input(format!(
+            "--format {} writes two files: give their prefix with --out PREFIX",
+            args.format
+        ))
         .into());
     }
     let (src_text, src_segments) = read_sentences(&args.src, &args.src_lang, args.presegmented)?;
@@ -379,27 +386,21 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         tgt: tgt.sentences,
         alignment,
     };
-    match args.format {
-        AlignFormat::Moses => {
-            let prefix = args.out.as_ref().expect("checked above");
-            let (src_bytes, tgt_bytes) = formats::moses::write(&doc);
-            for (bytes, lang) in [(src_bytes, &args.src_lang), (tgt_bytes, &args.tgt_lang)] {
-                let mut name = prefix.clone().into_os_string();
-                name.push(format!(".{}", lang.code()));
-                files::write_atomic(Path::new(&name), &bytes)?;
-            }
-        }
-        format => {
-            let bytes = match format {
-                AlignFormat::Tsv => formats::tsv::write(&doc),
-                AlignFormat::Jsonl => formats::jsonl::write(&doc),
-                AlignFormat::Beads => formats::beads::write(&doc.alignment),
-                AlignFormat::Tmx => formats::tmx::write(&doc),
-                AlignFormat::Moses => unreachable!("handled above"),
-            };
+    let name = args
+        .src
+        .file_stem()
+        .map_or_else(|| "stdin".into(), |s| s.to_string_lossy());
+    match args.format.write(&doc, &name) {
+        Written::One(bytes) => {
             let mut out = Output::to(args.out.clone());
             out.write_all(&bytes)?;
             out.finish()?;
+        }
+        Written::Pair(src_bytes, tgt_bytes) => {
+            let prefix = args.out.as_ref().expect("checked above");
+            let paths = args.format.paths(prefix, &args.src_lang, &args.tgt_lang);
+            files::write_atomic(&paths[0], &src_bytes)?;
+            files::write_atomic(&paths[1], &tgt_bytes)?;
         }
     }
     if verbosity >= Verbosity::Normal {

@@ -10,16 +10,133 @@ pub mod jsonl;
 pub mod junit;
 pub mod moses;
 pub mod sarif;
+pub mod text;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
 mod xml;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::align::AlignedDoc;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::text::{Bitext, Lang};
+
+/// Every format an alignment can be written in: the one list that `align --format` and the
+/// project file's `[output] formats` both take. Adding a format is a module with a `write`
+/// function and a line in each `match` here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AlignmentFormat {
+    /// Parallel text, `NAME.<src>.txt` and `NAME.<tgt>.txt`, line for line with the beads.
+    Text,
+    /// `NAME.tsv`: source, target, bead type, score, review flag.
+    Tsv,
+    /// `NAME.jsonl`: one object per bead, with sentence indices.
+    Jsonl,
+    /// `NAME.beads`: `[i,...]:[j,...]:score`, Vecalign's format.
+    Beads,
+    /// `NAME.<src>` and `NAME.<tgt>`: the Moses corpus layout (beads with an empty side left
+    /// out).
+    Moses,
+    /// `NAME.tmx`, TMX 1.4b.
+    Tmx,
+    /// `NAME.xlf`, XLIFF 2.0.
+    Xliff,
+}
+
+/// What a format writes: one file, or a source and a target file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    One(Vec<u8>),
+    Pair(Vec<u8>, Vec<u8>),
+}
+
+impl AlignmentFormat {
+    pub const ALL: [AlignmentFormat; 7] = [
+        AlignmentFormat::Text,
+        AlignmentFormat::Tsv,
+        AlignmentFormat::Jsonl,
+        AlignmentFormat::Beads,
+        AlignmentFormat::Moses,
+        AlignmentFormat::Tmx,
+        AlignmentFormat::Xliff,
+    ];
+
+    /// The name on the command line and in project files.
+    pub fn name(self) -> &'static str {
+        match self {
+            AlignmentFormat::Text => "text",
+            AlignmentFormat::Tsv => "tsv",
+            AlignmentFormat::Jsonl => "jsonl",
+            AlignmentFormat::Beads => "beads",
+            AlignmentFormat::Moses => "moses",
+            AlignmentFormat::Tmx => "tmx",
+            AlignmentFormat::Xliff => "xliff",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AlignmentFormat> {
+        AlignmentFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether it writes a source and a target file.
+    pub fn is_pair(self) -> bool {
+        matches!(self, AlignmentFormat::Text | AlignmentFormat::Moses)
+    }
+
+    /// The alignment in this format; `name` names the document (XLIFF's `original`).
+    pub fn write(self, doc: &AlignedDoc, name: &str) -> Written {
+        match self {
+            AlignmentFormat::Text => {
+                let (s, t) = text::write(doc);
+                Written::Pair(s, t)
+            }
+            AlignmentFormat::Tsv => Written::One(tsv::write(doc)),
+            AlignmentFormat::Jsonl => Written::One(jsonl::write(doc)),
+            AlignmentFormat::Beads => Written::One(beads::write(&doc.alignment)),
+            AlignmentFormat::Moses => {
+                let (s, t) = moses::write(doc);
+                Written::Pair(s, t)
+            }
+            AlignmentFormat::Tmx => Written::One(tmx::write(doc)),
+            AlignmentFormat::Xliff => Written::One(xliff::write(doc, name)),
+        }
+    }
+
+    /// Where the file (or the source and target files) go, from a base path without
+    /// extension: `base.tsv`; `base.fr.txt` and `base.en.txt`; `base.fr` and `base.en`.
+    pub fn paths(self, base: &Path, src: &Lang, tgt: &Lang) -> Vec<PathBuf> {
+        let with = |suffix: String| {
+            let mut name = base.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        match self {
+            AlignmentFormat::Text => vec![
+                with(format!(".{}.txt", src.code())),
+                with(format!(".{}.txt", tgt.code())),
+            ],
+            AlignmentFormat::Moses => {
+                vec![
+                    with(format!(".{}", src.code())),
+                    with(format!(".{}", tgt.code())),
+                ]
+            }
+            AlignmentFormat::Tsv => vec![with(".tsv".into())],
+            AlignmentFormat::Jsonl => vec![with(".jsonl".into())],
+            AlignmentFormat::Beads => vec![with(".beads".into())],
+            AlignmentFormat::Tmx => vec![with(".tmx".into())],
+            AlignmentFormat::Xliff => vec![with(".xlf".into())],
+        }
+    }
+}
+
+impl std::fmt::Display for AlignmentFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The formats an alignment file can be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

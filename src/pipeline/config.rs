@@ -41,6 +41,7 @@ use toml::Spanned;
 
 use crate::check::{self, LengthRatio, Level, Rule, Severity};
 use crate::error::{describe_io, show_path};
+use crate::formats::AlignmentFormat;
 use crate::text::{Lang, LineIndex};
 use crate::translate::command::CommandConfig;
 use crate::translate::deepl::DeeplConfig;
@@ -186,20 +187,11 @@ pub struct Output {
     pub formats: BTreeSet<OutputFormat>,
 }
 
-/// One kind of output file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// One kind of output file: an alignment format (one per document), or a project-wide file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
-    /// `NAME.fr.txt` and `NAME.en.txt`: line i of one is the translation of line i of the other.
-    Text,
-    /// `NAME.tsv`.
-    Tsv,
-    /// `NAME.jsonl`.
-    Jsonl,
-    /// `NAME.tmx`, TMX 1.4b.
-    Tmx,
-    /// `NAME.xlf`, XLIFF 2.0.
-    Xliff,
+    /// Per document, in any of the alignment formats ([`AlignmentFormat`]).
+    Alignment(AlignmentFormat),
     /// `findings.json`.
     Findings,
     /// `findings.sarif`.
@@ -209,16 +201,44 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 8] = [
-        OutputFormat::Text,
-        OutputFormat::Tsv,
-        OutputFormat::Jsonl,
-        OutputFormat::Tmx,
-        OutputFormat::Xliff,
+    /// What a project writes when its file names no formats: every format but the bead list
+    /// and the Moses pair, which corpus builders ask for by name.
+    pub const DEFAULT: [OutputFormat; 8] = [
+        OutputFormat::Alignment(AlignmentFormat::Text),
+        OutputFormat::Alignment(AlignmentFormat::Tsv),
+        OutputFormat::Alignment(AlignmentFormat::Jsonl),
+        OutputFormat::Alignment(AlignmentFormat::Tmx),
+        OutputFormat::Alignment(AlignmentFormat::Xliff),
         OutputFormat::Findings,
         OutputFormat::Sarif,
         OutputFormat::Html,
     ];
+
+    pub fn from_name(name: &str) -> Option<OutputFormat> {
+        match name {
+            "findings" => Some(OutputFormat::Findings),
+            "sarif" => Some(OutputFormat::Sarif),
+            "html" => Some(OutputFormat::Html),
+            other => AlignmentFormat::from_name(other).map(OutputFormat::Alignment),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OutputFormat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OutputFormat, D::Error> {
+        let name = String::deserialize(d)?;
+        OutputFormat::from_name(&name).ok_or_else(|| {
+            let known: Vec<&str> = AlignmentFormat::ALL
+                .iter()
+                .map(|f| f.name())
+                .chain(["findings", "sarif", "html"])
+                .collect();
+            serde::de::Error::custom(format!(
+                "unknown format '{name}' (expected one of: {})",
+                known.join(", ")
+            ))
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,7 +493,7 @@ fn out() -> PathBuf {
 }
 
 fn all_formats() -> Vec<OutputFormat> {
-    OutputFormat::ALL.to_vec()
+    OutputFormat::DEFAULT.to_vec()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -885,7 +905,7 @@ mod tests {
         assert_eq!(c.documents[0].source, Path::new("proj/a.fr.txt"));
         assert_eq!(c.documents[0].line, 1);
         assert_eq!(c.output.dir, Path::new("proj/out"));
-        assert_eq!(c.output.formats.len(), OutputFormat::ALL.len());
+        assert_eq!(c.output.formats.len(), OutputFormat::DEFAULT.len());
         assert_eq!(c.check.fail_on, Some(Severity::Error));
         assert_eq!(c.translate.backend, BackendName::Tm);
         assert!(c.needs_backend());

@@ -33,7 +33,7 @@ use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Overlaps, Side};
 use crate::check::{self, Baseline, Finding, Severity};
 use crate::error::{show_path, Error};
 use crate::files;
-use crate::formats::{self, findings};
+use crate::formats::{self, findings, AlignmentFormat};
 use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
@@ -211,8 +211,17 @@ impl Prepared {
         let tgt_file = config
             .output
             .formats
-            .contains(&OutputFormat::Text)
-            .then(|| output_path(config, &self.name, &config.target_lang, "txt"));
+            .contains(&OutputFormat::Alignment(AlignmentFormat::Text))
+            .then(|| {
+                AlignmentFormat::Text
+                    .paths(
+                        &config.output.dir.join(&self.name),
+                        &config.source_lang,
+                        &config.target_lang,
+                    )
+                    .pop()
+                    .expect("parallel text is two files")
+            });
         for (k, (pair, bead)) in bitext
             .pairs
             .iter_mut()
@@ -265,17 +274,6 @@ impl LineStarts {
 }
 
 /// Where an output file of a document goes: `DIR/NAME.LANG.txt` or `DIR/NAME.EXT`.
-fn output_path(config: &Config, name: &str, lang: &Lang, ext: &str) -> PathBuf {
-    if ext == "txt" {
-        config
-            .output
-            .dir
-            .join(format!("{name}.{}.txt", lang.code()))
-    } else {
-        config.output.dir.join(format!("{name}.{ext}"))
-    }
-}
-
 /// Runs the whole job for `config`; see the module documentation.
 pub async fn run(
     config: &Config,
@@ -492,23 +490,22 @@ pub async fn run(
             untranslated: p.untranslated,
             from_cache: p.from_cache,
         });
-        let path = |ext: &str| output_path(config, &p.name, &config.target_lang, ext);
-        if formats.contains(&OutputFormat::Text) {
-            let (src, tgt) = parallel_text(&doc);
-            outputs.push((output_path(config, &p.name, src_lang, "txt"), src));
-            outputs.push((path("txt"), tgt));
-        }
-        if formats.contains(&OutputFormat::Tsv) {
-            outputs.push((path("tsv"), formats::tsv::write(&doc)));
-        }
-        if formats.contains(&OutputFormat::Jsonl) {
-            outputs.push((path("jsonl"), formats::jsonl::write(&doc)));
-        }
-        if formats.contains(&OutputFormat::Tmx) {
-            outputs.push((path("tmx"), formats::tmx::write(&doc)));
-        }
-        if formats.contains(&OutputFormat::Xliff) {
-            outputs.push((path("xlf"), formats::xliff::write(&doc, &p.name)));
+        for format in formats.iter().filter_map(|f| match f {
+            OutputFormat::Alignment(a) => Some(*a),
+            _ => None,
+        }) {
+            let paths = format.paths(
+                &config.output.dir.join(&p.name),
+                src_lang,
+                &config.target_lang,
+            );
+            match format.write(&doc, &p.name) {
+                formats::Written::One(bytes) => outputs.push((paths[0].clone(), bytes)),
+                formats::Written::Pair(src, tgt) => {
+                    outputs.push((paths[0].clone(), src));
+                    outputs.push((paths[1].clone(), tgt));
+                }
+            }
         }
         review_docs.push(rdoc);
     }
@@ -734,20 +731,6 @@ fn sentence_beads(translations: &[Translated], config: &Config) -> (Target, Alig
         backend = config.translate.backend.to_string();
     }
     (Target::Translated { sentences, backend }, alignment, missed)
-}
-
-/// The parallel text files: line k of each is bead k's text (empty for an empty side), so
-/// that line numbers match across the two files and the other outputs.
-fn parallel_text(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
-    let (mut src, mut tgt) = (String::new(), String::new());
-    for bead in &doc.alignment.beads {
-        let (s, t) = doc.bead_text(bead);
-        src.push_str(&s.replace(['\n', '\r'], " "));
-        src.push('\n');
-        tgt.push_str(&t.replace(['\n', '\r'], " "));
-        tgt.push('\n');
-    }
-    (src.into_bytes(), tgt.into_bytes())
 }
 
 /// Builds the translation engine the project describes.

@@ -1,0 +1,18 @@
+//! Parallel text: two plain-text files, line i of one the translation of line i of the other,
+//! one line per bead, with an empty line where a bead has no text on one side (so the two
+//! files stay line for line with the alignment; the Moses layout drops those beads instead).
+
+use crate::align::AlignedDoc;
+
+/// The source and target files' contents.
+pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
+    let (mut src, mut tgt) = (String::new(), String::new());
+    for bead in &doc.alignment.beads {
+        let (s, t) = doc.bead_text(bead);
+        src.push_str(&s.replace(['\n', '\r'], " "));
+        src.push('\n');
+        tgt.push_str(&t.replace(['\n', '\r'], " "));
+        tgt.push('\n');
+    }
+    (src.into_bytes(), tgt.into_bytes())
+}
