@@ -188,13 +188,31 @@ static INTERESTING: [bool; 256] = {
     t[b'C' as usize] = true;
     t[b'T' as usize] = true;
     t[0xE2] = true; // … (U+2026), bullets (U+2022, U+2023, U+2043, U+25xx), ‽ (U+203D)
+                    // Lead bytes of the full stops of other scripts (see FULL_STOPS).
+    t[0xD6] = true;
+    t[0xD8] = true;
+    t[0xDB] = true;
+    t[0xE0] = true;
+    t[0xE1] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
     t
 };
+
+/// Sentence terminators of scripts that do not use the Latin full stop (Unicode's
+/// Sentence_Terminal characters of the major scripts): CJK full stops and full-width ? and !,
+/// Arabic question mark and Urdu full stop, Devanagari danda and double danda, Armenian full
+/// stop, Ethiopic full stop, Myanmar section mark. Unlike `.`, they end a sentence whatever
+/// follows, glued or not: these scripts have no capitals to tell a new sentence by, and
+/// Chinese and Japanese put no space after them.
+const FULL_STOPS: &[char] = &['。', '｡', '！', '？', '؟', '۔', '।', '॥', '։', '።', '။'];
 
 const BULLETS: &[char] = &[
     '•', '‣', '⁃', '◦', '▪', '▫', '●', '○', '■', '□', '►', '▸', '‧',
 ];
-const CLOSERS: &[char] = &['»', '”', '’', '"', '\'', ')', ']', '}', '›'];
+const CLOSERS: &[char] = &[
+    '»', '”', '’', '"', '\'', ')', ']', '}', '›', '」', '』', '）', '】', '》', '〉', '〕',
+];
 const OPENERS: &[char] = &['«', '“', '‘', '"', '\'', '(', '[', '{', '‹', '¿', '¡', '„'];
 const QUOTES: &[char] = &['»', '”', '’', '"', '\'', '›'];
 const DASHES: &[char] = &['—', '–', '-', '―'];
@@ -376,7 +394,20 @@ impl<'a> Scan<'a> {
                     i + 1
                 }
             }
-            _ => self.terminal(i, emit),
+            b'.' | b'?' | b'!' => self.terminal(i, emit),
+            _ => {
+                let c = self.char_at(i).unwrap_or('\0');
+                if FULL_STOPS.contains(&c) {
+                    self.full_stop(i, emit)
+                } else {
+                    if c == '（' && i >= self.suppressed_until {
+                        if let Some(close) = self.matching_wide_bracket(i) {
+                            self.suppressed_until = close;
+                        }
+                    }
+                    i + c.len_utf8().max(1)
+                }
+            }
         }
     }
 
@@ -425,6 +456,28 @@ impl<'a> Scan<'a> {
                 }
                 _ => {}
             }
+        }
+        None
+    }
+
+    /// The full-width parenthesis closing the one at `open` (Chinese and Japanese text).
+    fn matching_wide_bracket(&self, open: usize) -> Option<usize> {
+        let limit = (open + MAX_BRACKET_SPAN).min(self.b.len());
+        let mut depth = 0usize;
+        let mut k = open;
+        while k < limit {
+            let c = self.char_at(k)?;
+            match c {
+                '（' => depth += 1,
+                '）' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(k);
+                    }
+                }
+                _ => {}
+            }
+            k += c.len_utf8();
         }
         None
     }
@@ -562,10 +615,37 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Whether what begins at `next` (character `nc`) can begin a sentence at all.
+    /// A run of full stops of another script (with ? and !), then closing quotes and
+    /// brackets: the sentence ends there, unless a bracket around it is still open.
+    fn full_stop(&mut self, i: usize, emit: &mut dyn FnMut(Span)) -> usize {
+        let mut j = i;
+        while let Some(c) = self.char_at(j) {
+            if FULL_STOPS.contains(&c) || c == '?' || c == '!' {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if i < self.suppressed_until {
+            return j;
+        }
+        let (close_end, _) = self.closing_run(j);
+        let next = self.skip_ws(close_end);
+        if next < self.b.len() {
+            self.cut(close_end, next, emit);
+            next
+        } else {
+            close_end
+        }
+    }
+
+    /// Whether what begins at `next` (character `nc`) can begin a sentence at all: a capital
+    /// or a digit, or a letter of a script without case (Hangul, Arabic, Devanagari, Thai...),
+    /// where nothing tells a sentence start from any other word.
     fn starts_sentence(&self, next: usize, nc: char) -> bool {
         nc.is_uppercase()
             || nc.is_numeric()
+            || (nc.is_alphabetic() && !nc.is_lowercase())
             || self.opener_then_sentence(next, nc)
             || DASHES.contains(&nc)
                 && self

@@ -776,3 +776,75 @@ proptest! {
         assert_spans_cover(Lang::Other("de".into()), &text);
     }
 }
+
+#[test]
+fn scripts_without_the_latin_full_stop_or_without_capitals() {
+    let lang = |code: &str| code.parse::<Lang>().unwrap();
+    check(
+        lang("zh"),
+        &[
+            (
+                "今天天气很好。我们去公园吧！你觉得怎么样？",
+                &["今天天气很好。", "我们去公园吧！", "你觉得怎么样？"],
+            ),
+            // A closing corner bracket stays with its sentence; brackets suppress inner stops.
+            (
+                "他说：「我们走吧。」然后就走了。",
+                &["他说：「我们走吧。」", "然后就走了。"],
+            ),
+            (
+                "价格（约100元。含税）很合理。",
+                &["价格（约100元。含税）很合理。"],
+            ),
+            // Several stops in a row end one sentence.
+            ("真的吗？！好的。", &["真的吗？！", "好的。"]),
+        ],
+    );
+    check(
+        lang("ja"),
+        &[(
+            "今日はいい天気です。公園に行きましょう！",
+            &["今日はいい天気です。", "公園に行きましょう！"],
+        )],
+    );
+    check(
+        lang("ar"),
+        &[(
+            "هل أنت بخير؟ أنا بخير. شكرا لك.",
+            &["هل أنت بخير؟", "أنا بخير.", "شكرا لك."],
+        )],
+    );
+    check(
+        lang("hi"),
+        &[(
+            "मैं घर जा रहा हूँ। तुम कहाँ हो? मैं ठीक हूँ।",
+            &["मैं घर जा रहा हूँ।", "तुम कहाँ हो?", "मैं ठीक हूँ।"],
+        )],
+    );
+    check(
+        lang("ko"),
+        &[(
+            "오늘 날씨가 좋다. 공원에 가자! 어떻게 생각해?",
+            &["오늘 날씨가 좋다.", "공원에 가자!", "어떻게 생각해?"],
+        )],
+    );
+    // Thai marks no sentence end at all: one sentence.
+    check(
+        lang("th"),
+        &[(
+            "วันนี้อากาศดี เราไปสวนสาธารณะกันเถอะ",
+            &["วันนี้อากาศดี เราไปสวนสาธารณะกันเถอะ"],
+        )],
+    );
+    check(
+        lang("de"),
+        &[(
+            "Das Wetter ist schön. Wir gehen z. B. in den Park. Kommst du mit?",
+            &[
+                "Das Wetter ist schön.",
+                "Wir gehen z. B. in den Park.",
+                "Kommst du mit?",
+            ],
+        )],
+    );
+}
