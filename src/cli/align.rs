@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 
 use super::output::Output;
@@ -110,7 +109,7 @@ pub(crate) struct AlignArgs {
     translation: Option<PathBuf>,
 
     #[command(flatten)]
-    backend: super::translate::BackendArgs,
+    backend: super::backend::BackendArgs,
 
     /// A glossary (TSV, CSV or TBX): its term pairs are evidence that two sentences match
     /// (and, with --backend, go to the translation engine).
@@ -138,53 +137,7 @@ pub(crate) struct AlignArgs {
     cost_weights: Option<align::CostWeights>,
 
     #[command(flatten)]
-    embed: EmbedArgs,
-}
-
-/// Where sentence embeddings come from.
-#[derive(Debug, Args)]
-pub(crate) struct EmbedArgs {
-    /// An OpenAI-compatible embeddings server (base URL, as `http://localhost:8080/v1`): its
-    /// sentence vectors become alignment evidence. Needs --embed-model.
-    #[arg(long, value_name = "URL", requires = "embed_model")]
-    embed_endpoint: Option<String>,
-
-    /// The embedding model's name, as the server knows it (`GET URL/models` lists them).
-    #[arg(long, value_name = "NAME", requires = "embed_endpoint")]
-    embed_model: Option<String>,
-
-    /// Most texts per embeddings request.
-    #[arg(long, value_name = "N", default_value_t = crate::translate::embed::DEFAULT_BATCH,
-          value_parser = clap::value_parser!(u16).range(1..=2048).map(usize::from))]
-    embed_batch: usize,
-
-    /// Text put before every sentence sent, for models that want one (e5: `query: `).
-    #[arg(long, value_name = "TEXT")]
-    embed_prefix: Option<String>,
-
-    /// Runs of up to this many consecutive sentences are embedded.
-    #[arg(long, value_name = "N", default_value_t = align::DEFAULT_OVERLAPS,
-          value_parser = clap::value_parser!(u8).range(1..=align::MAX_OVERLAPS as i64).map(usize::from))]
-    embed_overlaps: usize,
-}
-
-impl EmbedArgs {
-    /// The client configuration, with the key from the environment; `None` without
-    /// --embed-endpoint.
-    pub(crate) fn config(&self) -> Option<crate::translate::embed::EmbedConfig> {
-        let (endpoint, model) = (self.embed_endpoint.as_ref()?, self.embed_model.as_ref()?);
-        let mut config = crate::translate::embed::EmbedConfig::new(endpoint, model);
-        config.api_key = embed_key();
-        config.batch = self.embed_batch;
-        config.prefix = self.embed_prefix.clone();
-        Some(config)
-    }
-}
-
-/// The embeddings key: PASSERELLE_EMBED_API_KEY, else OPENAI_API_KEY.
-pub(crate) fn embed_key() -> Option<crate::translate::Secret> {
-    super::translate::env_key("PASSERELLE_EMBED_API_KEY")
-        .or_else(|| super::translate::env_key("OPENAI_API_KEY"))
+    embed: super::backend::EmbedArgs,
 }
 
 fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
@@ -228,9 +181,9 @@ fn embed(
     let started = Instant::now();
     let embedder = crate::translate::embed::Embedder::new(config)
         .map_err(|e| Failure::Message(e.to_string()))?;
-    let cache = super::translate::open_cache(&args.backend)?;
-    let options = super::translate::engine_options(&args.backend);
-    let (sides, stats) = super::translate::runtime()?
+    let cache = super::backend::open_cache(&args.backend)?;
+    let options = super::backend::engine_options(&args.backend);
+    let (sides, stats) = super::backend::runtime()?
         .block_on(crate::pipeline::embed_sides(
             &embedder,
             args.embed.embed_overlaps,
@@ -243,7 +196,7 @@ fn embed(
         .map_err(|e| match e {
             crate::pipeline::PipelineError::Translate(
                 crate::translate::TranslateError::Engine(e),
-            ) => super::translate::engine_failure(e),
+            ) => super::backend::engine_failure(e),
             other => Failure::Message(other.to_string()),
         })?;
     if verbosity >= Verbosity::Verbose {
@@ -308,7 +261,7 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
                 .iter()
                 .map(|s| crate::segment::one_line(s.span.slice(&src_text)).into_owned())
                 .collect();
-            let (_, outcome) = super::translate::translate_segments(
+            let (_, outcome) = super::backend::translate_segments(
                 &args.backend,
                 &args.src_lang,
                 &args.tgt_lang,

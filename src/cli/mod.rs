@@ -7,6 +7,7 @@
 //! error.
 
 mod align;
+mod backend;
 mod check;
 mod diff;
 mod eval;

@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use super::backend::{default_cache_path, env_key};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::Severity;
 use crate::error::show_path;
 use crate::pipeline::config::{self, BackendName, Cache, Config};
 use crate::pipeline::{self, English, Progress, RunOptions, Stage, Summary};
-use crate::translate::{BackendError, Secret};
+use crate::translate::BackendError;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Run the whole job for a project: for each document of the project file, segment the source, \
@@ -116,7 +117,7 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     let mut options = RunOptions::default();
     if let Some(e) = &mut config.embeddings {
         if e.client.api_key.is_none() {
-            e.client.api_key = super::align::embed_key();
+            e.client.api_key = super::backend::embed_key();
         }
     }
     let needs_backend = config.needs_backend();
@@ -173,14 +174,6 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     })
 }
 
-/// A key from the environment; an empty variable counts as unset.
-fn env_key(name: &str) -> Option<Secret> {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| Secret::new(v.trim()))
-}
-
 /// Says which variable to set when a backend the project needs has no key.
 fn check_keys(config: &Config) -> Result<(), Failure> {
     let t = &config.translate;
@@ -202,14 +195,6 @@ fn check_keys(config: &Config) -> Result<(), Failure> {
         )));
     }
     Ok(())
-}
-
-fn default_cache_path() -> Option<PathBuf> {
-    Some(
-        dirs::cache_dir()?
-            .join("passerelle")
-            .join("translations.sqlite"),
-    )
 }
 
 /// Progress on standard error: a line per stage, and a bar while translating.

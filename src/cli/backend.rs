@@ -1,0 +1,544 @@
+//! What the commands that call a service share: the backend flags of `translate` and
+//! `align --backend` ([`BackendArgs`]) turned into a backend configuration with the keys from
+//! the environment, the embeddings flags of `align` ([`EmbedArgs`]), the cache, the async
+//! runtime, the progress bar, and engine errors as one clear message. The work itself is
+//! `crate::translate`'s.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::builder::TypedValueParser;
+use clap::{Args, ValueEnum};
+
+use super::{Failure, Verbosity};
+use crate::glossary::Glossary;
+use crate::text::Lang;
+use crate::translate::command::{CommandConfig, CommandFormat};
+use crate::translate::deepl::{DeeplConfig, EnglishVariant, Formality};
+use crate::translate::embed::EmbedConfig;
+use crate::translate::libretranslate::LibreTranslateConfig;
+use crate::translate::memory::MemoryConfig;
+use crate::translate::openai::OpenAiConfig;
+use crate::translate::{
+    AnyBackend, BackendError, Cache, Engine, EngineError, EngineOptions, Job, Progress, Secret,
+    TermPair, TranslateError,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BackendName {
+    /// Offline translation memory (TMX or TSV).
+    Tm,
+    /// DeepL API v2.
+    Deepl,
+    /// LibreTranslate server.
+    Libretranslate,
+    /// OpenAI-compatible chat completions (OpenAI, Ollama, llama.cpp, vLLM).
+    Openai,
+    /// External program reading stdin, writing stdout.
+    Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FallbackName {
+    Deepl,
+    Libretranslate,
+    Openai,
+    Command,
+}
+
+impl From<FallbackName> for BackendName {
+    fn from(f: FallbackName) -> BackendName {
+        match f {
+            FallbackName::Deepl => BackendName::Deepl,
+            FallbackName::Libretranslate => BackendName::Libretranslate,
+            FallbackName::Openai => BackendName::Openai,
+            FallbackName::Command => BackendName::Command,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Variant {
+    EnUs,
+    EnGb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormalityArg {
+    Default,
+    /// Sent as prefer_more, which never fails on languages without formality.
+    More,
+    /// Sent as prefer_less.
+    Less,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CommandFormatArg {
+    /// One segment per line in, one translation per line out.
+    Line,
+    /// {"id", "text"} per line in; a JSON string or {"text"} per line out.
+    Jsonl,
+}
+/// Who translates and how: shared by `translate` and `align --backend`.
+#[derive(Debug, Args)]
+pub(crate) struct BackendArgs {
+    /// Who translates: tm (an offline translation memory; the default for `translate`),
+    /// deepl, libretranslate, openai or command.
+    #[arg(short, long, value_enum, value_name = "NAME")]
+    pub backend: Option<BackendName>,
+
+    /// Base URL of the service (e.g. http://localhost:11434/v1 for Ollama).
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+
+    /// Model name, for `openai` (e.g. gpt-4o-mini, qwen2.5:7b).
+    #[arg(long, value_name = "NAME")]
+    model: Option<String>,
+
+    /// Most requests in flight at once.
+    #[arg(long, default_value_t = 4, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+
+    /// Cache file (default: the platform cache folder, passerelle/translations.sqlite).
+    #[arg(long, value_name = "PATH")]
+    cache: Option<PathBuf>,
+
+    /// Neither read nor write the cache.
+    #[arg(long, conflicts_with = "cache")]
+    no_cache: bool,
+
+    /// Translation memory for `tm`: TMX 1.4b, or TSV of source<TAB>target (repeatable; earlier
+    /// files win).
+    #[arg(long = "memory", value_name = "FILE")]
+    pub memories: Vec<PathBuf>,
+
+    /// Lowest fuzzy match percentage the memory uses.
+    #[arg(long, value_name = "PCT", default_value_t = 75,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    threshold: u8,
+
+    /// With `tm`: send segments the memory has no match for to this backend.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub fallback: Option<FallbackName>,
+
+    /// DeepL: English variant.
+    #[arg(long, value_enum, default_value_t = Variant::EnUs)]
+    target_variant: Variant,
+
+    /// DeepL: formality of the translation.
+    #[arg(long, value_enum, default_value_t = FormalityArg::Default)]
+    formality: FormalityArg,
+
+    /// DeepL: a description of the text (topic, audience) that guides the translation.
+    #[arg(long, value_name = "TEXT")]
+    context: Option<String>,
+
+    /// Seconds to wait for one request (or one run of the command) [default: 120].
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
+
+    /// Most retries of one request after rate limits, server errors and timeouts.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    max_retries: u32,
+
+    /// First backoff delay in milliseconds (tests use short ones).
+    #[arg(long, default_value_t = 1000, hide = true)]
+    retry_base_ms: u64,
+
+    /// `command`: how segments are passed to the program.
+    #[arg(long, value_enum, default_value_t = CommandFormatArg::Line)]
+    command_format: CommandFormatArg,
+
+    /// `command`: the program and its arguments, after `--`.
+    #[arg(last = true, value_name = "PROGRAM [ARGS]")]
+    pub command: Vec<String>,
+}
+/// Translates `segments` with the backend the arguments describe (cache, retries, progress
+/// on standard error included). Returns the backend's configuration with the outcome.
+pub(crate) fn translate_segments(
+    args: &BackendArgs,
+    from: &Lang,
+    to: &Lang,
+    glossary: Option<&Path>,
+    segments: &[String],
+    verbosity: Verbosity,
+) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
+    let config = backend_config(args, from, to)?;
+    let glossary = match glossary {
+        Some(path) => glossary_pairs(path, from, to)?,
+        None => Vec::new(),
+    };
+
+    let backend = config.build().map_err(lib_error)?;
+    let fallback = config
+        .fallback()
+        .map(|f| f.build().map_err(lib_error))
+        .transpose()?;
+    if !glossary.is_empty() && verbosity > Verbosity::Quiet {
+        for b in std::iter::once(&backend).chain(&fallback) {
+            if !b.capabilities().glossary {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "passerelle: warning: {} takes no glossary; its translations are not \
+                     constrained by it (passerelle check verifies the terms)",
+                    b.name()
+                );
+            }
+        }
+    }
+    let mut engine = Engine::new(backend).with_options(engine_options(args));
+    if let Some(fallback) = fallback {
+        engine = engine.with_fallback(fallback);
+    }
+    if let Some(cache) = open_cache(args)? {
+        engine = engine.with_cache(cache);
+    }
+    let bar = (verbosity > Verbosity::Quiet && std::io::stderr().is_terminal())
+        .then(|| Arc::new(Bar::new()));
+    let reporter: Arc<dyn Progress> = match &bar {
+        Some(bar) => bar.clone(),
+        None => Arc::new(Lines { verbosity }),
+    };
+    engine = engine.with_progress(reporter);
+
+    let job = Job {
+        source_lang: from.clone(),
+        target_lang: to.clone(),
+        glossary,
+        context: args.context.clone(),
+    };
+    let result = runtime()?.block_on(engine.translate(&job, segments));
+    if let Some(bar) = &bar {
+        bar.bar.finish_and_clear();
+    }
+    let outcome = result.map_err(engine_failure)?;
+    Ok((config, outcome))
+}
+
+/// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
+/// it), opened.
+pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
+    if args.no_cache {
+        return Ok(None);
+    }
+    let path = match &args.cache {
+        Some(p) => p.clone(),
+        None => default_cache_path().ok_or_else(|| {
+            usage("no cache folder on this platform: give --cache PATH or --no-cache")
+        })?,
+    };
+    Ok(Some(Arc::new(Cache::open(&path).map_err(lib_error)?)))
+}
+
+/// The async runtime the HTTP clients run on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the async runtime: {e}")))
+}
+
+/// The engine options the shared flags ask for.
+pub(crate) fn engine_options(args: &BackendArgs) -> EngineOptions {
+    EngineOptions {
+        concurrency: usize::from(args.concurrency),
+        max_retries: args.max_retries,
+        base_delay: Duration::from_millis(args.retry_base_ms),
+        ..EngineOptions::default()
+    }
+}
+
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
+    Failure::Message(message.into())
+}
+
+fn lib_error(e: impl Into<TranslateError>) -> Failure {
+    Failure::Message(e.into().to_string())
+}
+
+pub(crate) fn engine_failure(e: EngineError) -> Failure {
+    let mut message = e.to_string();
+    if let EngineError::Backend {
+        backend,
+        translated,
+        error,
+        ..
+    } = &e
+    {
+        let embeddings = backend == crate::translate::embed::NAME;
+        if *translated > 0 {
+            let done = if embeddings {
+                "texts embedded"
+            } else {
+                "segments translated"
+            };
+            message.push_str(&format!(
+                "\n{translated} {done} before that are in the cache: run again to send only the \
+                 rest"
+            ));
+        }
+        if matches!(error, BackendError::Transient { .. }) && message.contains("cannot connect") {
+            let flag = if embeddings {
+                "--embed-endpoint"
+            } else {
+                "--endpoint"
+            };
+            message.push_str(&format!("\nis the server running, and is {flag} right?"));
+        }
+    }
+    Failure::Message(message)
+}
+
+/// A key from the environment; an empty variable counts as unset.
+pub(crate) fn env_key(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+}
+
+pub(crate) fn backend_config(
+    args: &BackendArgs,
+    from: &Lang,
+    to: &Lang,
+) -> Result<AnyBackend, Failure> {
+    let name = args.backend.unwrap_or(BackendName::Tm);
+    if name != BackendName::Tm {
+        if !args.memories.is_empty() {
+            return Err(usage(
+                "--memory is for --backend tm (to use a memory before a service, give \
+                 --backend tm --fallback NAME)",
+            ));
+        }
+        if args.fallback.is_some() {
+            return Err(usage("--fallback goes with --backend tm"));
+        }
+        return service_config(name, args);
+    }
+    if args.memories.is_empty() {
+        return Err(usage(
+            "the tm backend needs a translation memory: give --memory FILE (TMX, or TSV of \
+             French<TAB>English pairs), or choose a machine translation backend with --backend \
+             deepl|libretranslate|openai|command",
+        ));
+    }
+    let mut memory = MemoryConfig::new(args.memories.clone());
+    memory.threshold = args.threshold;
+    memory.source_lang = from.code().to_string();
+    memory.target_lang = to.code().to_string();
+    if let Some(fallback) = args.fallback {
+        memory.fallback = Some(Box::new(service_config(fallback.into(), args)?));
+    }
+    Ok(AnyBackend::Tm(memory))
+}
+
+fn service_config(name: BackendName, args: &BackendArgs) -> Result<AnyBackend, Failure> {
+    let timeout_secs = args
+        .timeout
+        .unwrap_or(crate::translate::DEFAULT_TIMEOUT.as_secs_f64());
+    if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
+        return Err(usage("--timeout must be a positive number of seconds"));
+    }
+    if name != BackendName::Command && !args.command.is_empty() {
+        return Err(usage(
+            "a program after `--` is for --backend command (or --fallback command)",
+        ));
+    }
+    Ok(match name {
+        BackendName::Tm => unreachable!("tm is configured by backend_config"),
+        BackendName::Deepl => {
+            let api_key = env_key("DEEPL_AUTH_KEY").ok_or_else(|| {
+                usage(
+                    "the deepl backend needs a key: set DEEPL_AUTH_KEY (Free keys end in :fx and \
+                     use https://api-free.deepl.com)",
+                )
+            })?;
+            AnyBackend::Deepl(DeeplConfig {
+                api_key: Some(api_key),
+                endpoint: args.endpoint.clone(),
+                target_variant: match args.target_variant {
+                    Variant::EnUs => EnglishVariant::EnUs,
+                    Variant::EnGb => EnglishVariant::EnGb,
+                },
+                formality: match args.formality {
+                    FormalityArg::Default => Formality::Default,
+                    FormalityArg::More => Formality::More,
+                    FormalityArg::Less => Formality::Less,
+                },
+                timeout_secs,
+                ..DeeplConfig::default()
+            })
+        }
+        BackendName::Libretranslate => AnyBackend::LibreTranslate(LibreTranslateConfig {
+            api_key: env_key("LIBRETRANSLATE_API_KEY"),
+            endpoint: args.endpoint.clone(),
+            timeout_secs,
+            ..LibreTranslateConfig::default()
+        }),
+        BackendName::Openai => {
+            let api_key = env_key("OPENAI_API_KEY");
+            if api_key.is_none() && args.endpoint.is_none() {
+                return Err(usage(
+                    "the openai backend needs OPENAI_API_KEY for api.openai.com, or --endpoint \
+                     for a local server (Ollama: http://localhost:11434/v1, llama.cpp: \
+                     http://localhost:8080/v1) with --model",
+                ));
+            }
+            AnyBackend::Openai(OpenAiConfig {
+                api_key,
+                endpoint: args.endpoint.clone(),
+                model: args.model.clone(),
+                timeout_secs,
+                ..OpenAiConfig::default()
+            })
+        }
+        BackendName::Command => {
+            let Some((program, rest)) = args.command.split_first() else {
+                return Err(usage(
+                    "the command backend needs a program after `--`, e.g. passerelle translate \
+                     FILE --backend command -- translateLocally -m fr-en-tiny",
+                ));
+            };
+            let mut config = CommandConfig::new(program.clone(), rest.to_vec());
+            config.format = match args.command_format {
+                CommandFormatArg::Line => CommandFormat::Line,
+                CommandFormatArg::Jsonl => CommandFormat::Jsonl,
+            };
+            config.timeout_secs = timeout_secs;
+            AnyBackend::Command(config)
+        }
+    })
+}
+
+/// The glossary's pairs in the direction of the translation.
+fn glossary_pairs(path: &Path, from: &Lang, to: &Lang) -> Result<Vec<TermPair>, Failure> {
+    let glossary = Glossary::load_for(path, from, to).map_err(|e| usage(e.to_string()))?;
+    Ok(glossary
+        .term_pairs(from, to)
+        .into_iter()
+        .map(|(source, target)| TermPair::new(source, target))
+        .collect())
+}
+
+pub(crate) fn default_cache_path() -> Option<PathBuf> {
+    Some(
+        dirs::cache_dir()?
+            .join("passerelle")
+            .join("translations.sqlite"),
+    )
+}
+/// The progress bar, on a terminal.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    retries: AtomicUsize,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} {wide_bar} {pos}/{len} segments, {rate}, ETA {eta} {msg}",
+        )
+        .expect("the template is valid")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1}/s", state.per_sec());
+            },
+        );
+        bar.set_style(style);
+        Bar {
+            bar,
+            retries: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        self.bar.set_length(total as u64);
+    }
+
+    fn advance(&self, segments: usize) {
+        self.bar.inc(segments as u64);
+    }
+
+    fn retry(&self, backend: &str, error: &BackendError, _wait: Duration) {
+        let n = self.retries.fetch_add(1, Ordering::Relaxed) + 1;
+        let why: String = error.to_string().chars().take(40).collect();
+        self.bar.set_message(format!(
+            "({n} {}; {backend}: {why})",
+            if n == 1 { "retry" } else { "retries" }
+        ));
+    }
+}
+
+/// Without a terminal: retries are told on their own lines with -v, nothing else.
+struct Lines {
+    verbosity: Verbosity,
+}
+
+impl Progress for Lines {
+    fn retry(&self, backend: &str, error: &BackendError, wait: Duration) {
+        if self.verbosity >= Verbosity::Verbose {
+            let _ = writeln!(
+                std::io::stderr(),
+                "passerelle: {backend}: {error}; retrying in {:.1} s",
+                wait.as_secs_f64()
+            );
+        }
+    }
+}
+
+/// Where sentence embeddings come from.
+#[derive(Debug, Args)]
+pub(crate) struct EmbedArgs {
+    /// An OpenAI-compatible embeddings server (base URL, as `http://localhost:8080/v1`): its
+    /// sentence vectors become alignment evidence. Needs --embed-model.
+    #[arg(long, value_name = "URL", requires = "embed_model")]
+    embed_endpoint: Option<String>,
+
+    /// The embedding model's name, as the server knows it (`GET URL/models` lists them).
+    #[arg(long, value_name = "NAME", requires = "embed_endpoint")]
+    embed_model: Option<String>,
+
+    /// Most texts per embeddings request.
+    #[arg(long, value_name = "N", default_value_t = crate::translate::embed::DEFAULT_BATCH,
+          value_parser = clap::value_parser!(u16).range(1..=2048).map(usize::from))]
+    embed_batch: usize,
+
+    /// Text put before every sentence sent, for models that want one (e5: `query: `).
+    #[arg(long, value_name = "TEXT")]
+    embed_prefix: Option<String>,
+
+    /// Runs of up to this many consecutive sentences are embedded.
+    #[arg(long, value_name = "N", default_value_t = crate::align::DEFAULT_OVERLAPS,
+          value_parser = clap::value_parser!(u8).range(1..=crate::align::MAX_OVERLAPS as i64).map(usize::from))]
+    pub embed_overlaps: usize,
+}
+
+impl EmbedArgs {
+    /// The client configuration, with the key from the environment; `None` without
+    /// --embed-endpoint.
+    pub(crate) fn config(&self) -> Option<EmbedConfig> {
+        let (endpoint, model) = (self.embed_endpoint.as_ref()?, self.embed_model.as_ref()?);
+        let mut config = EmbedConfig::new(endpoint, model);
+        config.api_key = embed_key();
+        config.batch = self.embed_batch;
+        config.prefix = self.embed_prefix.clone();
+        Some(config)
+    }
+}
+
+/// The embeddings key: PASSERELLE_EMBED_API_KEY, else OPENAI_API_KEY.
+pub(crate) fn embed_key() -> Option<Secret> {
+    env_key("PASSERELLE_EMBED_API_KEY").or_else(|| env_key("OPENAI_API_KEY"))
+}
