@@ -1,13 +1,23 @@
 //! Parallel text: two plain-text files, line i of one the translation of line i of the other,
 //! one line per bead, with an empty line where a bead has no text on one side (so the two
-//! files stay line for line with the alignment; the Moses layout drops those beads instead).
+//! files stay line for line with the alignment). The Moses layout ([`super::moses`]) is the
+//! same without those beads.
 
 use crate::align::AlignedDoc;
 
 /// The source and target files' contents.
 pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
+    lines(doc, false)
+}
+
+/// One line per bead on each side, each bead's text on one line; `skip_gaps` leaves out the
+/// beads with an empty side.
+pub(crate) fn lines(doc: &AlignedDoc, skip_gaps: bool) -> (Vec<u8>, Vec<u8>) {
     let (mut src, mut tgt) = (String::new(), String::new());
     for bead in &doc.alignment.beads {
+        if skip_gaps && (bead.src.is_empty() || bead.tgt.is_empty()) {
+            continue;
+        }
         let (s, t) = doc.bead_text(bead);
         src.push_str(&s.replace(['\n', '\r'], " "));
         src.push('\n');
