@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::check::{self, Baseline, Level, Options, Rule, Severity};
+use crate::check::{self, Baseline, FailOn, Level, Options, Rule, Severity};
 use crate::error::{show_path, Error};
 use crate::files;
 use crate::formats::findings::{Report, Summary};
@@ -81,22 +81,14 @@ pub(crate) enum CheckFormat {
     Github,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
+/// The library's `FailOn`, as clap offers it (`check` and `run` take it).
+impl ValueEnum for FailOn {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FailOn::ALL
+    }
 
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 

@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::backend::{default_cache_path, env_key};
 use super::{Failure, Outcome, Verbosity};
-use crate::check::Severity;
+use crate::check::FailOn;
 use crate::error::show_path;
 use crate::pipeline::config::{self, BackendName, Cache, Config};
 use crate::pipeline::{self, English, Progress, RunOptions, Stage, Summary};
@@ -53,14 +53,6 @@ Examples:
   passerelle run
   passerelle run --config examples/passerelle.deepl.toml
   passerelle run --out-dir /tmp/review --fail-on warning";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
@@ -107,12 +99,7 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
         config.output.dir = dir.clone();
     }
     if let Some(fail_on) = args.fail_on {
-        config.check.fail_on = match fail_on {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        };
+        config.check.fail_on = fail_on.threshold();
     }
     let mut options = RunOptions::default();
     if let Some(e) = &mut config.embeddings {

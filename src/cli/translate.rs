@@ -17,7 +17,7 @@ use super::{Failure, Outcome, Verbosity};
 use crate::files;
 use crate::segment::{self, one_line, Segmenter};
 use crate::text::Lang;
-use crate::translate::{AnyBackend, BackendStats, MatchKind, Translated};
+use crate::translate::{AnyBackend, BackendStats, MatchKind, Translated, Unit};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Translate a text sentence by sentence (or paragraph by paragraph) with a translation memory, \
@@ -75,12 +75,23 @@ Examples:
 Exit status: 0 success (untranslated segments are reported, not failures); 2 bad usage, bad \
 input, or a backend that failed.";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Unit {
-    /// Sentence by sentence: line i of the text output translates sentence i.
-    Sentence,
-    /// Whole paragraphs (more context for the engine); paragraphs are kept in the output.
-    Paragraph,
+/// The library's `Unit`, as clap offers it.
+impl ValueEnum for Unit {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Unit::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Unit::Sentence => {
+                "Sentence by sentence: line i of the text output translates sentence i"
+            }
+            Unit::Paragraph => {
+                "Whole paragraphs (more context for the engine); paragraphs are kept in the output"
+            }
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-use crate::check::{self, LengthRatio, Level, Rule, Severity};
+use crate::check::{self, FailOn, LengthRatio, Level, Rule, Severity};
 use crate::error::{describe_io, show_path};
 use crate::formats::AlignmentFormat;
 use crate::text::{Lang, LineIndex};
@@ -128,16 +128,7 @@ impl fmt::Display for BackendName {
     }
 }
 
-/// What is sent to the backend as one segment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unit {
-    /// Sentence by sentence: beads are 1-1 by construction.
-    #[default]
-    Sentence,
-    /// Whole paragraphs (more context); the English is then segmented and aligned.
-    Paragraph,
-}
+pub use crate::translate::Unit;
 
 /// Whether and where machine translations are cached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -436,7 +427,7 @@ fn score<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
 #[serde(deny_unknown_fields)]
 struct RawCheck {
     #[serde(default)]
-    fail_on: FailOn,
+    fail_on: RawFailOn,
     baseline: Option<PathBuf>,
     #[serde(default)]
     severity: BTreeMap<Rule, Level>,
@@ -444,29 +435,19 @@ struct RawCheck {
     length_ratio: LengthRatio,
 }
 
+/// `[check] fail_on`, read by hand rather than derived: a derived enum answers a number with
+/// toml's "wanted string or table", which does not say what was found nor what would do.
 #[derive(Default, Clone, Copy)]
-enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Info,
-    Never,
-}
+struct RawFailOn(FailOn);
 
-// By hand rather than derived: a derived enum answers a number with toml's "wanted string or
-// table", which does not say what was found nor what would do.
-impl<'de> Deserialize<'de> for FailOn {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FailOn, D::Error> {
+impl<'de> Deserialize<'de> for RawFailOn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawFailOn, D::Error> {
         let name = String::deserialize(d)?;
-        match name.as_str() {
-            "error" => Ok(FailOn::Error),
-            "warning" => Ok(FailOn::Warning),
-            "info" => Ok(FailOn::Info),
-            "never" => Ok(FailOn::Never),
-            other => Err(serde::de::Error::custom(format!(
-                "unknown severity '{other}': use error, warning, info or never"
-            ))),
-        }
+        FailOn::from_name(&name).map(RawFailOn).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown severity '{name}': use error, warning, info or never"
+            ))
+        })
     }
 }
 
@@ -641,12 +622,7 @@ impl Config {
                 severity: raw.check.severity,
                 length_ratio: raw.check.length_ratio,
             },
-            fail_on: match raw.check.fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Info => Some(Severity::Info),
-                FailOn::Never => None,
-            },
+            fail_on: raw.check.fail_on.0.threshold(),
             baseline: raw.check.baseline.as_deref().map(resolve),
         };
         let output = Output {

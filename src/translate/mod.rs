@@ -87,6 +87,29 @@ impl Job {
     }
 }
 
+/// What is sent to a backend as one segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Sentence by sentence: line i of the translation translates sentence i (beads are 1-1
+    /// by construction).
+    #[default]
+    Sentence,
+    /// Whole paragraphs, for more context; the translation is then segmented and aligned.
+    Paragraph,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 2] = [Unit::Sentence, Unit::Paragraph];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Sentence => "sentence",
+            Unit::Paragraph => "paragraph",
+        }
+    }
+}
+
 /// One request's worth of segments.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchRequest<'a> {
