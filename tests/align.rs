@@ -1,6 +1,7 @@
 //! `passerelle align` and `passerelle eval align` from the command line: every output format,
 //! the bundled article against its hand-made gold, translation evidence from a file or a
-//! backend, and bad input.
+//! backend, glossary evidence in any language pair, sentence embeddings from a loopback
+//! server (faults, cache, key, `run` with `[align.embeddings]`), and bad input.
 
 use std::fs;
 

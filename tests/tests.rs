@@ -3,6 +3,8 @@
 //!
 //! * `segment`: formats, languages, exit codes, bad input, and the bundled article's
 //!   segmentation as a reviewed snapshot (`snapshots/`).
+//! * `align`: every alignment format, the article against its gold, translation, glossary and
+//!   embedding evidence (a loopback `/v1/embeddings` server), bad input.
 //! * `translate`: every backend against a real HTTP server on 127.0.0.1 speaking its wire
 //!   format (headers, fields, batches, glossaries, faults, retries), the cache across runs
 //!   (a killed run resumes), an external program, and translation memories.

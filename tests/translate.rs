@@ -5,7 +5,6 @@
 //! retries, and that a request that succeeded is never sent again. Nothing leaves the machine.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -111,25 +110,13 @@ impl Server {
     fn start(script: impl Fn(&Req, usize) -> Answer + Send + Sync + 'static) -> Server {
         let log: Arc<Mutex<Vec<Req>>> = Arc::default();
         let script: Arc<Script> = Arc::new(script);
-        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
         let server_log = log.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
-                    let log = server_log.clone();
-                    let script = script.clone();
-                    async move { handle(req, &log, &*script).await }
-                });
-                axum::serve(listener, app).await.unwrap();
-            });
+        let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+            let log = server_log.clone();
+            let script = script.clone();
+            async move { handle(req, &log, &*script).await }
         });
-        let addr = rx.recv().unwrap();
+        let addr = crate::common::serve(app);
         Server {
             url: format!("http://{addr}"),
             log,

@@ -577,8 +577,9 @@ impl<'e> Model<'e> {
         // by the bead's size was worse on the development document).
         // Bertalign's length penalty: a bead whose sides' lengths disagree is less likely to be
         // a translation however close its vectors.
-        let embedded = embedded * (1.0 + ls.min(lt) / ls.max(lt).max(1.0)).log2();
-        cost -= p.embedding * embedded;
+        if embedded > 0.0 {
+            cost -= p.embedding * embedded * (1.0 + ls.min(lt) / ls.max(lt).max(1.0)).log2();
+        }
         let ends = |u: &[Unit]| u.last().is_some_and(|x| x.par_end);
         let inner = |u: &[Unit]| {
             u[..u.len() - 1].iter().filter(|x| x.par_end).count() as u32

@@ -16,7 +16,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -307,23 +306,11 @@ pub fn start(options: Options) -> EmbedServer {
         options,
         log: log.clone(),
     });
-    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = axum::Router::new()
-                .route("/v1/embeddings", axum::routing::post(embeddings))
-                .route("/v1/models", axum::routing::get(models))
-                .with_state(inner);
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    let addr = rx.recv().unwrap();
+    let app = axum::Router::new()
+        .route("/v1/embeddings", axum::routing::post(embeddings))
+        .route("/v1/models", axum::routing::get(models))
+        .with_state(inner);
+    let addr = super::serve(app);
     EmbedServer {
         url: format!("http://{addr}/v1"),
         log,
