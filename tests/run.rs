@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::{passerelle, repo_root};
-use passerelle::formats::{aligned, tmx, xliff};
+use passerelle::formats::{aligned, xliff};
 use passerelle::pipeline::config::Config;
 use passerelle::text::Lang;
 
@@ -170,12 +170,12 @@ fn tmx_and_xliff_read_back_identically() {
         assert!((t.score.unwrap() - j.score.unwrap()).abs() < 1e-6);
         assert_eq!(t.review, j.review);
     }
-    // And the plain readers give the same pairs.
+    // And the bitext reader gives the same pairs.
     let xlf_path = p.path("out/microsoft-build.xlf");
-    let bitext = xliff::read(&xlf_path, &p.read("out/microsoft-build.xlf"), &fr, &en).unwrap();
+    let bitext = passerelle::formats::read_bitext(&xlf_path, &fr, &en).unwrap();
     assert_eq!(bitext.pairs.len(), jsonl.records.len());
     let tmx_path = p.path("out/microsoft-build.tmx");
-    let bitext = tmx::read(&tmx_path, &p.read("out/microsoft-build.tmx"), &fr, &en).unwrap();
+    let bitext = passerelle::formats::read_bitext(&tmx_path, &fr, &en).unwrap();
     assert_eq!(bitext.pairs.len(), tmx_file.records.len());
     // XLIFF is well-formed for CAT tools: the required attributes are there.
     let doc = xliff::read_document(&xlf_path, &p.read("out/microsoft-build.xlf")).unwrap();
@@ -477,7 +477,7 @@ fn every_example_project_file_is_valid() {
     }
     assert_eq!(seen, 3);
     let tm = Config::load(&examples.join("passerelle.tm.toml")).unwrap();
-    for memory in &tm.translate.tm.as_ref().unwrap().memories {
+    for memory in &tm.translate.settings.tm.as_ref().unwrap().memories {
         assert!(memory.is_file(), "{}", memory.display());
     }
     let workflow = std::fs::read_to_string(examples.join("github-workflow.yml")).unwrap();

@@ -1,9 +1,29 @@
 //! An aligned document: the sentences of both sides and the beads that pair them, as the
 //! writers in `formats` and the checker see it.
 
+use std::ops::Range;
+
 use crate::text::{one_line, Bitext, Lang, Pair};
 
-use super::{Alignment, Bead};
+use super::{Alignment, Bead, BeadKind};
+
+/// One bead as reviewers and alignment files know it: its text, and what is known of its
+/// sentences, type and confidence (a file read back may not record them all). The one record
+/// type of `formats::aligned` (files read back) and `review` (what people see).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BeadRecord {
+    pub source: String,
+    pub target: String,
+    /// Source sentence indices, when known.
+    pub src: Option<Range<u32>>,
+    /// Target sentence indices, when known.
+    pub tgt: Option<Range<u32>>,
+    pub kind: Option<BeadKind>,
+    /// The aligner's confidence, when known.
+    pub score: Option<f32>,
+    /// Low confidence: the aligner asks for a look.
+    pub review: bool,
+}
 
 /// Sentences of both sides and their alignment.
 #[derive(Debug, Clone)]
@@ -23,6 +43,26 @@ impl AlignedDoc<'_> {
             join(&self.src, bead.src.clone()),
             join(&self.tgt, bead.tgt.clone()),
         )
+    }
+
+    /// Every bead with its text and all that is known of it.
+    pub fn records(&self) -> Vec<BeadRecord> {
+        self.alignment
+            .beads
+            .iter()
+            .map(|bead| {
+                let (source, target) = self.bead_text(bead);
+                BeadRecord {
+                    source,
+                    target,
+                    src: Some(bead.src.clone()),
+                    tgt: Some(bead.tgt.clone()),
+                    kind: Some(bead.kind()),
+                    score: Some(bead.score),
+                    review: self.alignment.needs_review(bead),
+                }
+            })
+            .collect()
     }
 
     /// The document as pairs of text, one per bead, for checking and export.

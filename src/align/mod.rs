@@ -24,7 +24,7 @@ mod lexical;
 mod similarity;
 
 pub use bead::{Alignment, Bead, BeadKind};
-pub use doc::AlignedDoc;
+pub use doc::{AlignedDoc, BeadRecord};
 pub use embedding::{Embeddings, Overlaps};
 
 use crate::text::Lang;

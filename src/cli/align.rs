@@ -9,15 +9,16 @@ use clap::{Args, ValueEnum};
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::align::{self, AlignedDoc, Evidence, Side};
-use crate::error::Error;
+use crate::align::{self, Evidence, Side};
+use crate::error::{show_path, Error};
 use crate::files;
 use crate::formats::{AlignmentFormat, Written};
 use crate::glossary::Glossary;
-use crate::segment::{self, Segmenter};
-use crate::text::{Lang, Segment};
+use crate::pipeline::pair::{align_sentences, translation_lines, Sentences};
+use crate::text::Lang;
+use crate::translate::EngineOptions;
 
-pub(crate) const LONG_ABOUT: &str = "\
+const ABOUT_HEAD: &str = "\
 Align the sentences of a text with those of its translation, as beads (1-1, 2-1, 1-2, 2-2, \
 1-3, 3-1, and 1-0/0-1 for sentences with no counterpart).
 
@@ -51,19 +52,19 @@ TSV/JSONL/TMX output.
 Without --presegmented, both files are split with `passerelle segment` rules for their \
 languages. With it, each non-blank line is one sentence and blank lines separate paragraphs \
 (the input hunalign, Bleualign and Vecalign take). Any language code is accepted; features \
-that need a language fall back to language-independent ones.
+that need a language fall back to language-independent ones.";
 
-Formats:
-  tsv    source<TAB>target<TAB>type<TAB>score<TAB>review flag, one bead per line
-  jsonl  {\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}
-  beads  [i,...]:[j,...]:score, 0-based indices (Vecalign's format, read by `eval align`)
-  tmx    TMX 1.4b, one <tu> per bead with text on both sides
-  xliff  XLIFF 2.0, one <unit> per bead (indices, type and score in mda:metadata)
-  moses  two files, --out PREFIX writes PREFIX.<src-lang> and PREFIX.<tgt-lang>; beads
-         with an empty side are left out
-  text   two files, --out PREFIX writes PREFIX.<src-lang>.txt and PREFIX.<tgt-lang>.txt,
-         line i of each is bead i (empty where a side is empty)
+/// The help text, with the formats listed from the library's list.
+pub(crate) fn long_about() -> String {
+    let formats = AlignmentFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
+    format!(
+        "{ABOUT_HEAD}\n\nFormats (moses and text write two files: --out PREFIX gives \
+         PREFIX.<lang> or PREFIX.<lang>.txt):\n{}\n{ABOUT_TAIL}",
+        super::help_list(&formats)
+    )
+}
 
+const ABOUT_TAIL: &str = "\
 Examples:
   passerelle align corpora/microsoft-build/article.fr.txt corpora/microsoft-build/article.en.txt
   passerelle align a.fr b.en --embed-endpoint http://localhost:8080/v1 --embed-model bge-m3
@@ -149,25 +150,12 @@ fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
 }
 
 /// Reads a file and splits it into sentences (or takes its lines as sentences).
-pub(crate) fn read_sentences(
-    path: &Path,
-    lang: &Lang,
-    presegmented: bool,
-) -> Result<(String, Vec<Segment>), Failure> {
-    let text = files::read_text(path)?;
-    let segments = if presegmented {
-        segment::lines(&text)
-    } else {
-        Segmenter::new(lang.clone()).segment(&text)
-    };
-    Ok((text, segments))
-}
-
-pub(crate) fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
-    Side {
-        sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
-        paragraphs: segments.iter().map(|s| s.paragraph).collect(),
-    }
+fn read_sentences(path: &Path, lang: &Lang, presegmented: bool) -> Result<Sentences, Failure> {
+    Ok(Sentences::split(
+        files::read_text(path)?,
+        lang,
+        presegmented,
+    ))
 }
 
 /// Embeds both sides (see `pipeline::embed_sides`) and says what it cost with `-v`.
@@ -182,7 +170,8 @@ fn embed(
     let embedder = crate::translate::embed::Embedder::new(config)
         .map_err(|e| Failure::Message(e.to_string()))?;
     let cache = super::backend::open_cache(&args.backend)?;
-    let options = super::backend::engine_options(&args.backend);
+    let options = super::backend::settings(&args.backend, &args.src_lang, &args.tgt_lang)
+        .map_or_else(|_| EngineOptions::default(), |(s, _)| s.engine_options());
     let (sides, stats) = super::backend::runtime()?
         .block_on(crate::pipeline::embed_sides(
             &embedder,
@@ -231,64 +220,32 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         ))
         .into());
     }
-    let (src_text, src_segments) = read_sentences(&args.src, &args.src_lang, args.presegmented)?;
-    let (tgt_text, tgt_segments) = read_sentences(&args.tgt, &args.tgt_lang, args.presegmented)?;
-    let translation = match &args.translation {
-        Some(path) => {
-            let text = files::read_text(path)?;
-            let lines: Vec<String> = segment::lines(&text)
-                .iter()
-                .map(|s| s.span.slice(&text).to_string())
-                .collect();
-            if lines.len() != src_segments.len() {
-                return Err(Error::Input(format!(
-                    "{}: the translation has {} lines but {} has {} sentences",
-                    crate::error::show_path(path),
-                    lines.len(),
-                    crate::error::show_path(&args.src),
-                    src_segments.len()
-                ))
-                .into());
-            }
-            Some(lines)
-        }
-        None => None,
-    };
-    let translation = match (translation, args.backend.backend) {
-        (Some(lines), _) => Some(lines),
+    let src = read_sentences(&args.src, &args.src_lang, args.presegmented)?;
+    let tgt = read_sentences(&args.tgt, &args.tgt_lang, args.presegmented)?;
+    let translation = match (&args.translation, args.backend.backend) {
+        (Some(path), _) => Some(
+            translation_lines(&files::read_text(path)?, src.len())
+                .map_err(|e| Error::Input(format!("{}: {e}", show_path(path))))?,
+        ),
         (None, Some(_)) => {
-            let sentences: Vec<String> = src_segments
-                .iter()
-                .map(|s| crate::segment::one_line(s.span.slice(&src_text)).into_owned())
-                .collect();
             let (_, outcome) = super::backend::translate_segments(
                 &args.backend,
                 &args.src_lang,
                 &args.tgt_lang,
                 args.glossary.as_deref(),
-                &sentences,
+                &src.one_line(),
                 verbosity,
             )?;
-            Some(
-                outcome
-                    .translations
-                    .into_iter()
-                    .map(|t| t.text)
-                    .collect::<Vec<String>>(),
+            Some(outcome.translations.into_iter().map(|t| t.text).collect())
+        }
+        (None, None) if !args.backend.memories.is_empty() || !args.backend.command.is_empty() => {
+            return Err(Error::Input(
+                "--memory and a program after `--` go with --backend (tm or command)".into(),
             )
+            .into())
         }
-        (None, None) => {
-            if !args.backend.memories.is_empty() || !args.backend.command.is_empty() {
-                return Err(Error::Input(
-                    "--memory and a program after `--` go with --backend (tm or command)".into(),
-                )
-                .into());
-            }
-            None
-        }
+        (None, None) => None,
     };
-    let src = side(&src_text, &src_segments);
-    let tgt = side(&tgt_text, &tgt_segments);
     let glossary_pairs = match &args.glossary {
         Some(path) => Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
             .map_err(|e| Error::Input(e.to_string()))?
@@ -296,7 +253,7 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         None => Vec::new(),
     };
     let vectors = match args.embed.config() {
-        Some(config) => Some(embed(&args, config, &src, &tgt, verbosity)?),
+        Some(config) => Some(embed(&args, config, &src.side(), &tgt.side(), verbosity)?),
         None => None,
     };
     let evidence = Evidence {
@@ -324,21 +281,15 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             list.join(",")
         );
     }
-    let alignment =
-        align::align(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
-    let flagged = alignment
+    let doc =
+        align_sentences(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
+    let flagged = doc
+        .alignment
         .beads
         .iter()
-        .filter(|b| alignment.needs_review(b))
+        .filter(|b| doc.alignment.needs_review(b))
         .count();
-    let beads = alignment.beads.len();
-    let doc = AlignedDoc {
-        src_lang: args.src_lang.clone(),
-        tgt_lang: args.tgt_lang.clone(),
-        src: src.sentences,
-        tgt: tgt.sentences,
-        alignment,
-    };
+    let beads = doc.alignment.beads.len();
     let name = args
         .src
         .file_stem()

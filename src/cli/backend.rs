@@ -22,41 +22,19 @@ use crate::translate::embed::EmbedConfig;
 use crate::translate::libretranslate::LibreTranslateConfig;
 use crate::translate::memory::MemoryConfig;
 use crate::translate::openai::OpenAiConfig;
+use crate::translate::settings::{BackendName, Settings};
 use crate::translate::{
-    AnyBackend, BackendError, Cache, Engine, EngineError, EngineOptions, Job, Progress, Secret,
-    TermPair, TranslateError,
+    AnyBackend, BackendError, Cache, EngineError, Job, Progress, Secret, TermPair, TranslateError,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum BackendName {
-    /// Offline translation memory (TMX or TSV).
-    Tm,
-    /// DeepL API v2.
-    Deepl,
-    /// LibreTranslate server.
-    Libretranslate,
-    /// OpenAI-compatible chat completions (OpenAI, Ollama, llama.cpp, vLLM).
-    Openai,
-    /// External program reading stdin, writing stdout.
-    Command,
-}
+/// The library's list of backends, as clap offers it.
+impl ValueEnum for BackendName {
+    fn value_variants<'a>() -> &'a [Self] {
+        &BackendName::ALL
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FallbackName {
-    Deepl,
-    Libretranslate,
-    Openai,
-    Command,
-}
-
-impl From<FallbackName> for BackendName {
-    fn from(f: FallbackName) -> BackendName {
-        match f {
-            FallbackName::Deepl => BackendName::Deepl,
-            FallbackName::Libretranslate => BackendName::Libretranslate,
-            FallbackName::Openai => BackendName::Openai,
-            FallbackName::Command => BackendName::Command,
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.describe()))
     }
 }
 
@@ -123,7 +101,7 @@ pub(crate) struct BackendArgs {
 
     /// With `tm`: send segments the memory has no match for to this backend.
     #[arg(long, value_enum, value_name = "NAME")]
-    pub fallback: Option<FallbackName>,
+    pub fallback: Option<BackendName>,
 
     /// DeepL: English variant.
     #[arg(long, value_enum, default_value_t = Variant::EnUs)]
@@ -167,44 +145,24 @@ pub(crate) fn translate_segments(
     segments: &[String],
     verbosity: Verbosity,
 ) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
-    let config = backend_config(args, from, to)?;
+    let (settings, config) = settings(args, from, to)?;
     let glossary = match glossary {
         Some(path) => glossary_pairs(path, from, to)?,
         None => Vec::new(),
     };
-
-    let backend = config.build().map_err(lib_error)?;
-    let fallback = config
-        .fallback()
-        .map(|f| f.build().map_err(lib_error))
-        .transpose()?;
+    let bar = Bar::new(verbosity);
+    let engine = settings
+        .engine(&config, open_cache(args)?, Some(bar.clone()))
+        .map_err(lib_error)?;
     if !glossary.is_empty() && verbosity > Verbosity::Quiet {
-        for b in std::iter::once(&backend).chain(&fallback) {
-            if !b.capabilities().glossary {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "passerelle: warning: {} takes no glossary; its translations are not \
-                     constrained by it (passerelle check verifies the terms)",
-                    b.name()
-                );
-            }
+        for name in engine.without_glossary() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "passerelle: warning: {name} takes no glossary; its translations are not \
+                 constrained by it (passerelle check verifies the terms)"
+            );
         }
     }
-    let mut engine = Engine::new(backend).with_options(engine_options(args));
-    if let Some(fallback) = fallback {
-        engine = engine.with_fallback(fallback);
-    }
-    if let Some(cache) = open_cache(args)? {
-        engine = engine.with_cache(cache);
-    }
-    let bar = (verbosity > Verbosity::Quiet && std::io::stderr().is_terminal())
-        .then(|| Arc::new(Bar::new()));
-    let reporter: Arc<dyn Progress> = match &bar {
-        Some(bar) => bar.clone(),
-        None => Arc::new(Lines { verbosity }),
-    };
-    engine = engine.with_progress(reporter);
-
     let job = Job {
         source_lang: from.clone(),
         target_lang: to.clone(),
@@ -212,9 +170,7 @@ pub(crate) fn translate_segments(
         context: args.context.clone(),
     };
     let result = runtime()?.block_on(engine.translate(&job, segments));
-    if let Some(bar) = &bar {
-        bar.bar.finish_and_clear();
-    }
+    bar.hide();
     let outcome = result.map_err(engine_failure)?;
     Ok((config, outcome))
 }
@@ -241,16 +197,6 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .enable_all()
         .build()
         .map_err(|e| usage(format!("cannot start the async runtime: {e}")))
-}
-
-/// The engine options the shared flags ask for.
-pub(crate) fn engine_options(args: &BackendArgs) -> EngineOptions {
-    EngineOptions {
-        concurrency: usize::from(args.concurrency),
-        max_retries: args.max_retries,
-        base_delay: Duration::from_millis(args.retry_base_ms),
-        ..EngineOptions::default()
-    }
 }
 
 pub(crate) fn usage(message: impl Into<String>) -> Failure {
@@ -302,117 +248,129 @@ pub(crate) fn env_key(name: &str) -> Option<Secret> {
         .map(|v| Secret::new(v.trim()))
 }
 
-pub(crate) fn backend_config(
+/// The settings the flags describe (keys from the environment), and the backend
+/// configuration they give.
+pub(crate) fn settings(
     args: &BackendArgs,
     from: &Lang,
     to: &Lang,
-) -> Result<AnyBackend, Failure> {
-    let name = args.backend.unwrap_or(BackendName::Tm);
-    if name != BackendName::Tm {
-        if !args.memories.is_empty() {
-            return Err(usage(
-                "--memory is for --backend tm (to use a memory before a service, give \
-                 --backend tm --fallback NAME)",
-            ));
-        }
-        if args.fallback.is_some() {
-            return Err(usage("--fallback goes with --backend tm"));
-        }
-        return service_config(name, args);
+) -> Result<(Settings, AnyBackend), Failure> {
+    let backend = args.backend.unwrap_or(BackendName::Tm);
+    if backend != BackendName::Tm && !args.memories.is_empty() {
+        return Err(usage(
+            "--memory is for --backend tm (to use a memory before a service, give --backend tm \
+             --fallback NAME)",
+        ));
     }
-    if args.memories.is_empty() {
+    if backend == BackendName::Tm && args.memories.is_empty() {
         return Err(usage(
             "the tm backend needs a translation memory: give --memory FILE (TMX, or TSV of \
              French<TAB>English pairs), or choose a machine translation backend with --backend \
              deepl|libretranslate|openai|command",
         ));
     }
-    let mut memory = MemoryConfig::new(args.memories.clone());
-    memory.threshold = args.threshold;
-    memory.source_lang = from.code().to_string();
-    memory.target_lang = to.code().to_string();
-    if let Some(fallback) = args.fallback {
-        memory.fallback = Some(Box::new(service_config(fallback.into(), args)?));
+    if !args.command.is_empty() && !args.uses(BackendName::Command) {
+        return Err(usage(
+            "a program after `--` is for --backend command (or --fallback command)",
+        ));
     }
-    Ok(AnyBackend::Tm(memory))
-}
-
-fn service_config(name: BackendName, args: &BackendArgs) -> Result<AnyBackend, Failure> {
     let timeout_secs = args
         .timeout
         .unwrap_or(crate::translate::DEFAULT_TIMEOUT.as_secs_f64());
     if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
         return Err(usage("--timeout must be a positive number of seconds"));
     }
-    if name != BackendName::Command && !args.command.is_empty() {
-        return Err(usage(
-            "a program after `--` is for --backend command (or --fallback command)",
-        ));
+    let mut settings = Settings {
+        backend,
+        fallback: args.fallback,
+        context: args.context.clone(),
+        concurrency: usize::from(args.concurrency),
+        max_retries: args.max_retries,
+        base_delay: Duration::from_millis(args.retry_base_ms),
+        ..Settings::default()
+    };
+    if backend == BackendName::Tm {
+        let mut memory = MemoryConfig::new(args.memories.clone());
+        memory.threshold = args.threshold;
+        memory.source_lang = from.code().to_string();
+        memory.target_lang = to.code().to_string();
+        settings.tm = Some(memory);
     }
-    Ok(match name {
-        BackendName::Tm => unreachable!("tm is configured by backend_config"),
-        BackendName::Deepl => {
-            let api_key = env_key("DEEPL_AUTH_KEY").ok_or_else(|| {
-                usage(
-                    "the deepl backend needs a key: set DEEPL_AUTH_KEY (Free keys end in :fx and \
-                     use https://api-free.deepl.com)",
-                )
-            })?;
-            AnyBackend::Deepl(DeeplConfig {
-                api_key: Some(api_key),
-                endpoint: args.endpoint.clone(),
-                target_variant: match args.target_variant {
-                    Variant::EnUs => EnglishVariant::EnUs,
-                    Variant::EnGb => EnglishVariant::EnGb,
-                },
-                formality: match args.formality {
-                    FormalityArg::Default => Formality::Default,
-                    FormalityArg::More => Formality::More,
-                    FormalityArg::Less => Formality::Less,
-                },
-                timeout_secs,
-                ..DeeplConfig::default()
-            })
-        }
-        BackendName::Libretranslate => AnyBackend::LibreTranslate(LibreTranslateConfig {
-            api_key: env_key("LIBRETRANSLATE_API_KEY"),
+    if args.uses(BackendName::Deepl) {
+        settings.deepl = Some(DeeplConfig {
+            endpoint: args.endpoint.clone(),
+            target_variant: match args.target_variant {
+                Variant::EnUs => EnglishVariant::EnUs,
+                Variant::EnGb => EnglishVariant::EnGb,
+            },
+            formality: match args.formality {
+                FormalityArg::Default => Formality::Default,
+                FormalityArg::More => Formality::More,
+                FormalityArg::Less => Formality::Less,
+            },
+            timeout_secs,
+            ..DeeplConfig::default()
+        });
+    }
+    if args.uses(BackendName::Libretranslate) {
+        settings.libretranslate = Some(LibreTranslateConfig {
             endpoint: args.endpoint.clone(),
             timeout_secs,
             ..LibreTranslateConfig::default()
-        }),
-        BackendName::Openai => {
-            let api_key = env_key("OPENAI_API_KEY");
-            if api_key.is_none() && args.endpoint.is_none() {
-                return Err(usage(
-                    "the openai backend needs OPENAI_API_KEY for api.openai.com, or --endpoint \
-                     for a local server (Ollama: http://localhost:11434/v1, llama.cpp: \
-                     http://localhost:8080/v1) with --model",
-                ));
-            }
-            AnyBackend::Openai(OpenAiConfig {
-                api_key,
-                endpoint: args.endpoint.clone(),
-                model: args.model.clone(),
-                timeout_secs,
-                ..OpenAiConfig::default()
-            })
-        }
-        BackendName::Command => {
-            let Some((program, rest)) = args.command.split_first() else {
-                return Err(usage(
-                    "the command backend needs a program after `--`, e.g. passerelle translate \
-                     FILE --backend command -- translateLocally -m fr-en-tiny",
-                ));
-            };
-            let mut config = CommandConfig::new(program.clone(), rest.to_vec());
-            config.format = match args.command_format {
-                CommandFormatArg::Line => CommandFormat::Line,
-                CommandFormatArg::Jsonl => CommandFormat::Jsonl,
-            };
-            config.timeout_secs = timeout_secs;
-            AnyBackend::Command(config)
-        }
-    })
+        });
+    }
+    if args.uses(BackendName::Openai) {
+        settings.openai = Some(OpenAiConfig {
+            endpoint: args.endpoint.clone(),
+            model: args.model.clone(),
+            timeout_secs,
+            ..OpenAiConfig::default()
+        });
+    }
+    if args.uses(BackendName::Command) {
+        let Some((program, rest)) = args.command.split_first() else {
+            return Err(usage(
+                "the command backend needs a program after `--`, e.g. passerelle translate \
+                 FILE --backend command -- translateLocally -m fr-en-tiny",
+            ));
+        };
+        let mut config = CommandConfig::new(program.clone(), rest.to_vec());
+        config.format = match args.command_format {
+            CommandFormatArg::Line => CommandFormat::Line,
+            CommandFormatArg::Jsonl => CommandFormat::Jsonl,
+        };
+        config.timeout_secs = timeout_secs;
+        settings.command = Some(config);
+    }
+    settings.fill_keys(env_key);
+    if let Some(name) = settings.missing_key() {
+        return Err(usage(missing_key(name, "--endpoint URL")));
+    }
+    let config = settings
+        .backend_config()
+        .map_err(|e| usage(format!("--{}: {e}", e.key)))?;
+    Ok((settings, config))
+}
+
+impl BackendArgs {
+    fn uses(&self, name: BackendName) -> bool {
+        self.backend.unwrap_or(BackendName::Tm) == name || self.fallback == Some(name)
+    }
+}
+
+/// What to do about a key a backend in use lacks; `endpoint` says how to name a local server.
+pub(crate) fn missing_key(name: BackendName, endpoint: &str) -> String {
+    let variable = name.key_variable().unwrap_or_default();
+    match name {
+        BackendName::Deepl => format!(
+            "the deepl backend needs a key: set {variable} (Free keys end in :fx and use \
+             https://api-free.deepl.com)"
+        ),
+        _ => format!(
+            "the {name} backend needs {variable} for its own service, or {endpoint} for a local \
+             server (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)"
+        ),
+    }
 }
 
 /// The glossary's pairs in the direction of the translation.
@@ -432,68 +390,79 @@ pub(crate) fn default_cache_path() -> Option<PathBuf> {
             .join("translations.sqlite"),
     )
 }
-/// The progress bar, on a terminal.
-struct Bar {
-    bar: indicatif::ProgressBar,
+/// Translation progress on standard error: a bar on a terminal (hidden until a translation
+/// starts, so that a run that only aligns shows nothing of it), else retries on their own
+/// lines with -v.
+pub(crate) struct Bar {
+    bar: Option<indicatif::ProgressBar>,
     retries: AtomicUsize,
+    verbosity: Verbosity,
 }
 
 impl Bar {
-    fn new() -> Bar {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(0),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        let style = indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} {wide_bar} {pos}/{len} segments, {rate}, ETA {eta} {msg}",
-        )
-        .expect("the template is valid")
-        .with_key(
-            "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.1}/s", state.per_sec());
-            },
-        );
-        bar.set_style(style);
-        Bar {
+    pub(crate) fn new(verbosity: Verbosity) -> Arc<Bar> {
+        let bar = (verbosity > Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(0),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} {wide_bar} {pos}/{len} segments, {per_sec}, ETA {eta} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Arc::new(Bar {
             bar,
             retries: AtomicUsize::new(0),
+            verbosity,
+        })
+    }
+
+    /// Clears the bar from the terminal, until the next translation starts.
+    pub(crate) fn hide(&self) {
+        if let Some(bar) = self.bar.as_ref().filter(|b| !b.is_hidden()) {
+            bar.finish_and_clear();
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
     }
 }
 
 impl Progress for Bar {
     fn start(&self, total: usize) {
-        self.bar.set_length(total as u64);
+        if let Some(bar) = &self.bar {
+            bar.reset();
+            bar.set_message("");
+            bar.set_length(total as u64);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
     }
 
     fn advance(&self, segments: usize) {
-        self.bar.inc(segments as u64);
+        if let Some(bar) = &self.bar {
+            bar.inc(segments as u64);
+        }
     }
 
-    fn retry(&self, backend: &str, error: &BackendError, _wait: Duration) {
-        let n = self.retries.fetch_add(1, Ordering::Relaxed) + 1;
-        let why: String = error.to_string().chars().take(40).collect();
-        self.bar.set_message(format!(
-            "({n} {}; {backend}: {why})",
-            if n == 1 { "retry" } else { "retries" }
-        ));
-    }
-}
-
-/// Without a terminal: retries are told on their own lines with -v, nothing else.
-struct Lines {
-    verbosity: Verbosity,
-}
-
-impl Progress for Lines {
     fn retry(&self, backend: &str, error: &BackendError, wait: Duration) {
-        if self.verbosity >= Verbosity::Verbose {
-            let _ = writeln!(
-                std::io::stderr(),
-                "passerelle: {backend}: {error}; retrying in {:.1} s",
-                wait.as_secs_f64()
-            );
+        let n = self.retries.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(bar) => {
+                let why: String = error.to_string().chars().take(40).collect();
+                bar.set_message(format!(
+                    "({n} {}; {backend}: {why})",
+                    if n == 1 { "retry" } else { "retries" }
+                ));
+            }
+            None if self.verbosity >= Verbosity::Verbose => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "passerelle: {backend}: {error}; retrying in {:.1} s",
+                    wait.as_secs_f64()
+                );
+            }
+            None => {}
         }
     }
 }

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::output::Output;
-use super::review::read_document;
 use super::{Failure, Outcome, Verbosity};
 use crate::error::show_path;
-use crate::review::diff;
+use crate::formats::aligned;
+use crate::review::{diff, Document};
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -82,7 +82,7 @@ pub(crate) struct DiffArgs {
 pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let mut docs = Vec::with_capacity(2);
     for path in [&args.old, &args.new] {
-        let (doc, file) = read_document(path, &args.src_lang, &args.tgt_lang)?;
+        let file = aligned::read(path, &args.src_lang, &args.tgt_lang)?;
         if !file.complete {
             return Err(Failure::Message(format!(
                 "{}: {} files leave out beads with an empty side, so diff cannot compare them: \
@@ -91,7 +91,13 @@ pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failu
                 file.format_name()
             )));
         }
-        docs.push(doc);
+        let name = show_path(path);
+        docs.push(Document::new(
+            name,
+            &args.src_lang,
+            &args.tgt_lang,
+            file.records,
+        ));
     }
     let (old, new) = (&docs[0], &docs[1]);
     let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;

@@ -10,7 +10,6 @@ use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::align::eval::{Counts, IndexPair, Scores};
 use crate::error::{show_path, Error};
-use crate::files;
 use crate::formats;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -151,21 +150,7 @@ fn shorten(name: &str, width: usize) -> String {
 
 /// Reads beads as written: a beads file, or the `src`/`tgt` lists of JSON lines.
 fn read_beads(path: &Path) -> Result<Vec<IndexPair>, Failure> {
-    let text = files::read_text(path)?;
-    let first = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .next();
-    if first == Some('{') {
-        let alignment = formats::jsonl::read_alignment(path, &text)?;
-        return Ok(alignment
-            .beads
-            .iter()
-            .map(|b| (b.src.clone().collect(), b.tgt.clone().collect()))
-            .collect());
-    }
-    Ok(formats::beads::read_index_beads(path, &text)?
+    Ok(formats::beads::read_file(path)?
         .into_iter()
         .map(|b| (b.src, b.tgt))
         .collect())

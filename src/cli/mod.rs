@@ -31,6 +31,24 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status for bad usage, bad input, or a failed backend.
 pub const EXIT_ERROR: u8 = 2;
 
+/// Lines `  NAME  description` for help texts, the names padded to one width: the lists of
+/// rules and formats come from the library, so help cannot fall behind it.
+fn help_list(items: &[(&str, String)]) -> String {
+    let width = items.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    items
+        .iter()
+        .map(|(name, what)| format!("  {name:width$}  {what}\n"))
+        .collect()
+}
+
+/// `--severity RULE=LEVEL`, as `check` and `review` take it.
+fn parse_severity(s: &str) -> Result<(crate::check::Rule, crate::check::Level), String> {
+    let (rule, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected RULE=LEVEL, e.g. length-ratio=off, not '{s}'"))?;
+    Ok((rule.trim().parse()?, level.trim().parse()?))
+}
+
 const ABOUT: &str =
     "French/English parallel text: segment, translate, align, check terminology, review";
 
@@ -73,12 +91,12 @@ enum Command {
 
     /// Align the sentences of a text with those of its translation (TSV, JSONL, beads, TMX,
     /// Moses).
-    #[command(long_about = align::LONG_ABOUT)]
+    #[command(long_about = align::long_about())]
     Align(align::AlignArgs),
 
     /// Check a translation against a glossary: terms, names, numbers, untranslated segments;
     /// reports for people or CI (JSON, SARIF, JUnit, GitHub annotations).
-    #[command(long_about = check::LONG_ABOUT)]
+    #[command(long_about = check::long_about())]
     Check(check::CheckArgs),
 
     /// Run the whole job for a project file (passerelle.toml): segment, translate or align with
@@ -188,5 +206,21 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn severity_flags_parse() {
+        use crate::check::{Level, Rule};
+        assert_eq!(
+            parse_severity("length-ratio=off"),
+            Ok((Rule::LengthRatio, Level::Off))
+        );
+        assert!(parse_severity("length-ratio").is_err());
+        assert!(parse_severity("nope=error")
+            .unwrap_err()
+            .contains("unknown rule 'nope'"));
+        assert!(parse_severity("untranslated=fatal")
+            .unwrap_err()
+            .contains("unknown level"));
     }
 }

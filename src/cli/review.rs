@@ -1,10 +1,8 @@
 //! `passerelle review`: an alignment file side by side in the terminal, wrapped to its width,
 //! flagged beads marked; or, with `--html`, the self-contained review report for it.
-//!
-//! Also the reading of alignment files into review documents, which `passerelle diff` shares.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -13,9 +11,9 @@ use super::{Failure, Outcome, Verbosity};
 use crate::check::{self, Level, Options, Rule};
 use crate::error::show_path;
 use crate::files;
-use crate::formats::aligned::{self, AlignmentFile};
+use crate::formats::aligned;
 use crate::glossary::Glossary;
-use crate::review::{self, Document, ReviewBead};
+use crate::review::{self, Document};
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -56,7 +54,7 @@ pub(crate) struct ReviewArgs {
     tgt_lang: Lang,
 
     /// Severity of a rule, or `off` (repeatable): e.g. --severity length-ratio=off.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = super::parse_severity)]
     severity: Vec<(Rule, Level)>,
 
     /// Width of the view in columns [default: the terminal's, else 100].
@@ -72,45 +70,10 @@ pub(crate) struct ReviewArgs {
     html: Option<PathBuf>,
 }
 
-fn parse_severity(s: &str) -> Result<(Rule, Level), String> {
-    let (rule, level) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected RULE=LEVEL, e.g. length-ratio=off, not '{s}'"))?;
-    Ok((rule.trim().parse()?, level.trim().parse()?))
-}
-
-/// Reads an alignment file into a review document named after the file.
-pub(crate) fn read_document(
-    path: &Path,
-    src_lang: &Lang,
-    tgt_lang: &Lang,
-) -> Result<(Document, AlignmentFile), Failure> {
-    let text = files::read_text(path)?;
-    let file = aligned::parse(path, &text, src_lang, tgt_lang)?;
-    let doc = Document {
-        name: show_path(path),
-        src_lang: src_lang.clone(),
-        tgt_lang: tgt_lang.clone(),
-        beads: file
-            .records
-            .iter()
-            .map(|r| ReviewBead {
-                source: r.source.clone(),
-                target: r.target.clone(),
-                src: r.src.clone(),
-                tgt: r.tgt.clone(),
-                kind: r.kind,
-                score: r.score,
-                review: r.review,
-            })
-            .collect(),
-        findings: Vec::new(),
-    };
-    Ok((doc, file))
-}
-
 pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let (mut doc, _) = read_document(&args.alignment, &args.src_lang, &args.tgt_lang)?;
+    let file = aligned::read(&args.alignment, &args.src_lang, &args.tgt_lang)?;
+    let name = show_path(&args.alignment);
+    let mut doc = Document::new(name, &args.src_lang, &args.tgt_lang, file.records);
     let glossary = match &args.glossary {
         Some(path) => {
             let g = Glossary::load_for(path, &args.src_lang, &args.tgt_lang)

@@ -7,17 +7,15 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Args;
 
-use super::backend::{default_cache_path, env_key};
+use super::backend::{default_cache_path, env_key, missing_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::error::show_path;
-use crate::pipeline::config::{self, BackendName, Cache, Config};
+use crate::pipeline::config::{self, Cache, Config};
 use crate::pipeline::{self, English, Progress, RunOptions, Stage, Summary};
-use crate::translate::BackendError;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Run the whole job for a project: for each document of the project file, segment the source, \
@@ -109,19 +107,20 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     }
     let needs_backend = config.needs_backend();
     if needs_backend {
-        config.translate.set_missing_keys(
-            env_key("DEEPL_AUTH_KEY"),
-            env_key("LIBRETRANSLATE_API_KEY"),
-            env_key("OPENAI_API_KEY"),
-        );
-        check_keys(&config)?;
+        config.translate.settings.fill_keys(env_key);
+        if let Some(name) = config.translate.settings.missing_key() {
+            let endpoint = format!("[translate.{name}] endpoint = \"URL\"");
+            return Err(Failure::Message(format!(
+                "{}: {}",
+                show_path(&config.path),
+                missing_key(name, &endpoint)
+            )));
+        }
     }
     if needs_backend || config.embeddings.is_some() {
         // Machine translations and embeddings are worth caching; a local memory is not.
-        let machine = config.embeddings.is_some()
-            || (needs_backend
-                && (config.translate.backend != BackendName::Tm
-                    || config.translate.fallback.is_some()));
+        let machine =
+            config.embeddings.is_some() || (needs_backend && config.translate.settings.machine());
         options.cache = match (&args.cache, args.no_cache, &config.translate.cache) {
             _ if !machine => None,
             (_, true, _) | (None, false, Cache::Off) => None,
@@ -138,18 +137,10 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     let terminal = std::io::stderr().is_terminal();
     let reporter = Reporter {
         lines: verbosity >= Verbosity::Verbose || (verbosity == Verbosity::Normal && terminal),
-        bar: (verbosity > Verbosity::Quiet && terminal).then(|| Arc::new(Bar::new())),
-        verbose: verbosity >= Verbosity::Verbose,
+        bar: Bar::new(verbosity),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Message(format!("cannot start the async runtime: {e}")))?;
-    let result = runtime.block_on(pipeline::run(&config, &options, &reporter));
-    if let Some(bar) = &reporter.bar {
-        bar.hide();
-    }
+    let result = runtime()?.block_on(pipeline::run(&config, &options, &reporter));
+    reporter.bar.hide();
     let summary = result.map_err(|e| Failure::Message(e.to_string()))?;
     if verbosity > Verbosity::Quiet {
         print_summary(&config, &summary);
@@ -161,34 +152,10 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     })
 }
 
-/// Says which variable to set when a backend the project needs has no key.
-fn check_keys(config: &Config) -> Result<(), Failure> {
-    let t = &config.translate;
-    if t.uses(BackendName::Deepl) && t.deepl.as_ref().is_none_or(|c| c.api_key.is_none()) {
-        return Err(Failure::Message(format!(
-            "{}: the deepl backend needs a key: set DEEPL_AUTH_KEY (Free keys end in :fx)",
-            show_path(&config.path)
-        )));
-    }
-    if t.uses(BackendName::Openai)
-        && t.openai
-            .as_ref()
-            .is_none_or(|c| c.api_key.is_none() && c.endpoint.is_none())
-    {
-        return Err(Failure::Message(format!(
-            "{}: the openai backend needs OPENAI_API_KEY for api.openai.com, or \
-             [translate.openai] endpoint = \"http://localhost:11434/v1\" for a local server",
-            show_path(&config.path)
-        )));
-    }
-    Ok(())
-}
-
 /// Progress on standard error: a line per stage, and a bar while translating.
 struct Reporter {
     lines: bool,
-    bar: Option<Arc<Bar>>,
-    verbose: bool,
+    bar: Arc<Bar>,
 }
 
 impl Progress for Reporter {
@@ -201,85 +168,12 @@ impl Progress for Reporter {
             None => format!("passerelle: {}…", stage.describe()),
         };
         // A translation bar has done its job once the next step starts.
-        if let Some(bar) = &self.bar {
-            bar.hide();
-        }
+        self.bar.hide();
         let _ = writeln!(std::io::stderr(), "{line}");
     }
 
     fn translation(&self) -> Option<Arc<dyn crate::translate::Progress>> {
-        match &self.bar {
-            Some(bar) => Some(bar.clone()),
-            None => Some(Arc::new(Retries {
-                verbose: self.verbose,
-            })),
-        }
-    }
-}
-
-/// The translation progress bar, on a terminal. Hidden until a translation starts, so that a
-/// run that only aligns with references shows its stage lines and nothing else.
-struct Bar {
-    bar: indicatif::ProgressBar,
-}
-
-impl Bar {
-    fn new() -> Bar {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(0),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} {wide_bar} {pos}/{len} segments {msg}",
-        ) {
-            bar.set_style(style);
-        }
-        Bar { bar }
-    }
-
-    /// Clears the bar from the terminal, until the next translation starts.
-    fn hide(&self) {
-        if !self.bar.is_hidden() {
-            self.bar.finish_and_clear();
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        }
-    }
-}
-
-impl crate::translate::Progress for Bar {
-    fn start(&self, total: usize) {
-        self.bar.reset();
-        self.bar.set_message("");
-        self.bar.set_length(total as u64);
-        self.bar
-            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    }
-
-    fn advance(&self, segments: usize) {
-        self.bar.inc(segments as u64);
-    }
-
-    fn retry(&self, backend: &str, error: &BackendError, _wait: Duration) {
-        let why: String = error.to_string().chars().take(40).collect();
-        self.bar.set_message(format!("(retrying {backend}: {why})"));
-    }
-}
-
-/// Without a terminal: retries on their own lines with -v.
-struct Retries {
-    verbose: bool,
-}
-
-impl crate::translate::Progress for Retries {
-    fn retry(&self, backend: &str, error: &BackendError, wait: Duration) {
-        if self.verbose {
-            let _ = writeln!(
-                std::io::stderr(),
-                "passerelle: {backend}: {error}; retrying in {:.1} s",
-                wait.as_secs_f64()
-            );
-        }
+        Some(self.bar.clone())
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::backend::{backend_config, translate_segments, usage, BackendArgs};
+use super::backend::{settings, translate_segments, usage, BackendArgs};
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::files;
@@ -171,7 +171,7 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     }
     // Check the backend's settings before reading anything, so a usage mistake is reported
     // first.
-    backend_config(&args.backend, &args.from, &args.to)?;
+    settings(&args.backend, &args.from, &args.to)?;
     let text = files::read_text(&args.input)?;
     let segments = split(&text, &args);
     let (config, outcome) = translate_segments(

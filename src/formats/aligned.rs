@@ -13,38 +13,32 @@
 //!
 //! Data in, structure out: nothing here reads files or prints.
 
-use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{beads, tmx, xliff, BitextFormat};
-use crate::align::BeadKind;
+use crate::align::{Alignment, Bead, BeadKind, BeadRecord};
 use crate::error::{show_path, Error, Result};
-use crate::text::Lang;
+use crate::files;
+use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
 
-/// One bead as a file records it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Record {
-    pub source: String,
-    pub target: String,
-    /// Source sentence indices, when the file records them.
-    pub src: Option<Range<u32>>,
-    /// Target sentence indices, when the file records them.
-    pub tgt: Option<Range<u32>>,
-    pub kind: Option<BeadKind>,
-    pub score: Option<f32>,
-    /// Flagged for review in the file.
-    pub review: bool,
-    /// 1-based line of the record in the file.
-    pub line: usize,
+/// Where a text starts in a file: its line, and its byte column when the format has one.
+fn origin(path: &Path, line: usize, column_offset: Option<usize>) -> Origin {
+    Origin {
+        path: path.to_path_buf(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column_offset,
+    }
 }
 
 /// An alignment file as read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignmentFile {
     pub format: BitextFormat,
-    pub records: Vec<Record>,
+    pub records: Vec<BeadRecord>,
+    /// Where the source and the target text of each record are in the file.
+    pub origins: Vec<(Origin, Origin)>,
     /// Every bead of the alignment is in the file (TMX leaves out beads with an empty side).
     pub complete: bool,
 }
@@ -57,6 +51,46 @@ impl AlignmentFile {
             .all(|r| r.src.is_some() && r.tgt.is_some())
     }
 
+    /// The records as pairs of text that know where they are in the file, for checking.
+    pub fn into_bitext(self, src_lang: &Lang, tgt_lang: &Lang) -> Bitext {
+        let pairs = self
+            .records
+            .into_iter()
+            .zip(self.origins)
+            .map(|(r, (src_origin, tgt_origin))| Pair {
+                src: r.source,
+                tgt: r.target,
+                src_origin: Some(src_origin),
+                tgt_origin: Some(tgt_origin),
+                low_confidence: r.review,
+            })
+            .collect();
+        Bitext {
+            src_lang: src_lang.clone(),
+            tgt_lang: tgt_lang.clone(),
+            pairs,
+        }
+    }
+
+    /// The beads, when every record has its sentence indices.
+    pub fn alignment(&self) -> Option<Alignment> {
+        let beads = self
+            .records
+            .iter()
+            .map(|r| {
+                Some(Bead::new(
+                    r.src.clone()?,
+                    r.tgt.clone()?,
+                    r.score.unwrap_or(0.0),
+                ))
+            })
+            .collect::<Option<Vec<Bead>>>()?;
+        Some(Alignment {
+            beads,
+            review_below: 0.0,
+        })
+    }
+
     pub fn format_name(&self) -> &'static str {
         match self.format {
             BitextFormat::Tsv => "TSV",
@@ -65,6 +99,11 @@ impl AlignmentFile {
             BitextFormat::Xliff => "XLIFF",
         }
     }
+}
+
+/// Reads an alignment file (the format told by extension or content; `-` is standard input).
+pub fn read(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<AlignmentFile> {
+    parse(path, &files::read_text(path)?, src_lang, tgt_lang)
 }
 
 /// Reads an alignment file's text (the format told by extension or content).
@@ -87,6 +126,7 @@ pub fn parse(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Resul
 
 fn tsv(path: &Path, text: &str) -> Result<AlignmentFile> {
     let mut records = Vec::new();
+    let mut origins = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let line = if n == 0 {
@@ -105,14 +145,19 @@ fn tsv(path: &Path, text: &str) -> Result<AlignmentFile> {
                 message: "expected at least two tab-separated columns (source, target)".into(),
             });
         }
-        records.push(Record {
+        // The line as read (after a BOM on the first line): the target starts after the tab.
+        let tgt_column = line.len() - line[cols[0].len()..].len() + 1;
+        origins.push((
+            origin(path, n + 1, Some(0)),
+            origin(path, n + 1, Some(tgt_column)),
+        ));
+        records.push(BeadRecord {
             source: cols[0].to_string(),
             target: cols[1].to_string(),
             kind: cols.get(2).and_then(|k| parse_kind(k)),
             score: cols.get(3).and_then(|s| s.trim().parse().ok()),
             review: cols.get(4).is_some_and(|f| f.trim() == "review"),
-            line: n + 1,
-            ..Record::default()
+            ..BeadRecord::default()
         });
     }
     // Beads are written in order, so their types give their indices.
@@ -129,6 +174,7 @@ fn tsv(path: &Path, text: &str) -> Result<AlignmentFile> {
     Ok(AlignmentFile {
         format: BitextFormat::Tsv,
         records,
+        origins,
         complete: true,
     })
 }
@@ -151,8 +197,9 @@ struct JsonRecord {
     target: String,
 }
 
-fn jsonl(path: &Path, text: &str) -> Result<AlignmentFile> {
+pub(super) fn jsonl(path: &Path, text: &str) -> Result<AlignmentFile> {
     let mut records = Vec::new();
+    let mut origins = Vec::new();
     let (mut next_src, mut next_tgt) = (0u32, 0u32);
     let mut indexed = true;
     for (n, line) in text.lines().enumerate() {
@@ -187,7 +234,7 @@ fn jsonl(path: &Path, text: &str) -> Result<AlignmentFile> {
         };
         let src = range(r.src, &mut next_src, "source")?;
         let tgt = range(r.tgt, &mut next_tgt, "target")?;
-        records.push(Record {
+        records.push(BeadRecord {
             source: r.source,
             target: r.target,
             src,
@@ -195,8 +242,8 @@ fn jsonl(path: &Path, text: &str) -> Result<AlignmentFile> {
             kind: r.kind.as_deref().and_then(parse_kind),
             score: r.score,
             review: r.review,
-            line: n + 1,
         });
+        origins.push((origin(path, n + 1, None), origin(path, n + 1, None)));
     }
     if !indexed {
         for r in &mut records {
@@ -207,15 +254,18 @@ fn jsonl(path: &Path, text: &str) -> Result<AlignmentFile> {
     Ok(AlignmentFile {
         format: BitextFormat::Jsonl,
         records,
+        origins,
         complete: true,
     })
 }
 
 fn tmx_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<AlignmentFile> {
-    let index = crate::text::LineIndex::new(text);
+    let index = LineIndex::new(text);
     let mut records = Vec::new();
+    let mut origins = Vec::new();
     for u in tmx::read_units(path, text)? {
-        let (Some((source, at)), Some((target, _))) = (u.text(src_lang), u.text(tgt_lang)) else {
+        let (Some((source, at)), Some((target, tgt_at))) = (u.text(src_lang), u.text(tgt_lang))
+        else {
             continue;
         };
         let lists = u
@@ -226,7 +276,7 @@ fn tmx_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
             Some(b) => (beads::contiguous(&b.src), beads::contiguous(&b.tgt)),
             None => (None, None),
         };
-        records.push(Record {
+        records.push(BeadRecord {
             source: source.to_string(),
             target: target.to_string(),
             kind: src
@@ -239,12 +289,14 @@ fn tmx_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
                 .prop("x-passerelle-score")
                 .and_then(|s| s.trim().parse().ok()),
             review: u.prop("x-passerelle-review") == Some("yes"),
-            line: index.line_col(text, at).0,
         });
+        let line = |at: usize| origin(path, index.line_col(text, at).0, None);
+        origins.push((line(at), line(tgt_at)));
     }
     Ok(AlignmentFile {
         format: BitextFormat::Tmx,
         records,
+        origins,
         complete: false,
     })
 }
@@ -252,15 +304,23 @@ fn tmx_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result
 fn xliff_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<AlignmentFile> {
     let doc = xliff::read_document(path, text)?;
     xliff::check_langs(path, &doc, src_lang, tgt_lang)?;
-    let index = crate::text::LineIndex::new(text);
+    let index = LineIndex::new(text);
     let alignment = doc.alignment();
+    let origins = doc
+        .units
+        .iter()
+        .map(|u| {
+            let line = origin(path, index.line_col(text, u.at).0, None);
+            (line.clone(), line)
+        })
+        .collect();
     let records = doc
         .units
         .iter()
         .enumerate()
         .map(|(k, u)| {
             let bead = alignment.as_ref().map(|a| &a.beads[k]);
-            Record {
+            BeadRecord {
                 source: u.source.clone(),
                 target: u.target.clone().unwrap_or_default(),
                 src: bead.map(|b| b.src.clone()),
@@ -268,13 +328,13 @@ fn xliff_file(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Resu
                 kind: bead.map(|b| b.kind()),
                 score: u.score(),
                 review: u.review(),
-                line: index.line_col(text, u.at).0,
             }
         })
         .collect();
     Ok(AlignmentFile {
         format: BitextFormat::Xliff,
         records,
+        origins,
         complete: true,
     })
 }
@@ -305,7 +365,7 @@ mod tests {
         );
         let f = parse(Path::new("x.jsonl"), text, &Lang::Fr, &Lang::En).unwrap();
         assert_eq!(f.records[1].tgt, Some(2..2));
-        assert_eq!(f.records[1].line, 2);
+        assert_eq!(f.origins[1].0.line, 2);
         let e = parse(
             Path::new("x.jsonl"),
             "{\"src\":[0,2],\"tgt\":[0],\"source\":\"A\",\"target\":\"a\"}\n",

@@ -9,7 +9,8 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::align::{Alignment, Bead};
-use crate::error::{Error, Result};
+use crate::error::{show_path, Error, Result};
+use crate::files;
 
 /// Writes beads as `[0]:[0,1]:0.953`.
 pub fn write(alignment: &Alignment) -> Vec<u8> {
@@ -37,6 +38,37 @@ pub struct IndexBead {
     pub src: Vec<u32>,
     pub tgt: Vec<u32>,
     pub score: Option<f32>,
+}
+
+/// Reads the beads of a file as passerelle writes them: a beads file, or the `src` and `tgt`
+/// lists of JSON lines (told apart by the first character).
+pub fn read_file(path: &Path) -> Result<Vec<IndexBead>> {
+    let text = files::read_text(path)?;
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next();
+    if first != Some('{') {
+        return read_index_beads(path, &text);
+    }
+    let alignment = super::aligned::jsonl(path, &text)?
+        .alignment()
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "{}: some records have no `src` and `tgt` sentence indices",
+                show_path(path)
+            ))
+        })?;
+    Ok(alignment
+        .beads
+        .iter()
+        .map(|b| IndexBead {
+            src: b.src.clone().collect(),
+            tgt: b.tgt.clone().collect(),
+            score: Some(b.score),
+        })
+        .collect())
 }
 
 /// Reads a beads file. Blank lines and lines starting with `#` are skipped.

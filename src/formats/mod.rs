@@ -1,13 +1,17 @@
-//! Exchange formats: data in, bytes out. Alignments and bitexts as TSV, JSON lines, bead
-//! lists, Moses file pairs, TMX and XLIFF ([`aligned`] reads any of them back with what it
-//! carries, for review and diffs); findings as SARIF, JUnit and JSON. Nothing here segments,
-//! aligns or checks; nothing here prints.
+//! Exchange formats: data in, bytes out, and the two lists of them. [`AlignmentFormat`]:
+//! alignments and bitexts as parallel text, TSV, JSON lines, bead lists, Moses file pairs,
+//! TMX and XLIFF ([`aligned`] reads them back with what they carry, for review and diffs;
+//! [`lines`] reads two line files as pairs). [`FindingsFormat`]: findings for people
+//! ([`human`]), as JSON, SARIF, JUnit and GitHub annotations. Nothing here segments, aligns or
+//! checks; nothing here prints.
 
 pub mod aligned;
 pub mod beads;
 pub mod findings;
+pub mod human;
 pub mod jsonl;
 pub mod junit;
+pub mod lines;
 pub mod moses;
 pub mod sarif;
 pub mod text;
@@ -19,13 +23,12 @@ mod xml;
 use std::path::{Path, PathBuf};
 
 use crate::align::AlignedDoc;
-use crate::error::{Error, Result};
-use crate::files;
+use crate::error::Result;
 use crate::text::{Bitext, Lang};
 
 /// Every format an alignment can be written in: the one list that `align --format` and the
-/// project file's `[output] formats` both take. Adding a format is a module with a `write`
-/// function and a line in each `match` here.
+/// project file's `[output] formats` both take (and their help lists). Adding a format is a
+/// module with a `write` function and a line in each `match` here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlignmentFormat {
     /// Parallel text, `NAME.<src>.txt` and `NAME.<tgt>.txt`, line for line with the beads.
@@ -78,6 +81,27 @@ impl AlignmentFormat {
 
     pub fn from_name(name: &str) -> Option<AlignmentFormat> {
         AlignmentFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the format holds, in one line for help texts.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AlignmentFormat::Text => {
+                "parallel text, two files: line i of each is bead i (empty where a side is empty)"
+            }
+            AlignmentFormat::Tsv => "source<TAB>target<TAB>type<TAB>score<TAB>review, a bead a line",
+            AlignmentFormat::Jsonl => {
+                "{\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}"
+            }
+            AlignmentFormat::Beads => "[i,...]:[j,...]:score, 0-based (Vecalign's; read by `eval align`)",
+            AlignmentFormat::Moses => {
+                "the Moses corpus pair, two files; beads with an empty side left out"
+            }
+            AlignmentFormat::Tmx => "TMX 1.4b, a <tu> per bead with text on both sides",
+            AlignmentFormat::Xliff => {
+                "XLIFF 2.0, a <unit> per bead (indices, type and score in mda:metadata)"
+            }
+        }
     }
 
     /// Whether it writes a source and a target file.
@@ -138,6 +162,78 @@ impl std::fmt::Display for AlignmentFormat {
     }
 }
 
+/// Every format findings can be reported in: the one list `check --format` takes (and its
+/// help lists); `run` writes JSON and SARIF. Adding one is a module with a renderer and a
+/// line in each `match` here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingsFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+impl FindingsFormat {
+    pub const ALL: [FindingsFormat; 5] = [
+        FindingsFormat::Human,
+        FindingsFormat::Json,
+        FindingsFormat::Sarif,
+        FindingsFormat::Junit,
+        FindingsFormat::Github,
+    ];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingsFormat::Human => "human",
+            FindingsFormat::Json => "json",
+            FindingsFormat::Sarif => "sarif",
+            FindingsFormat::Junit => "junit",
+            FindingsFormat::Github => "github",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FindingsFormat> {
+        FindingsFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the format is, in one line for help texts.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FindingsFormat::Human => {
+                "compiler-style diagnostics with the term underlined (colour on a terminal)"
+            }
+            FindingsFormat::Json => {
+                "one JSON document: {\"findings\": [{rule, severity, segment, spans, ...}], \
+                 \"summary\"}"
+            }
+            FindingsFormat::Sarif => {
+                "SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)"
+            }
+            FindingsFormat::Junit => "JUnit XML, one test case per segment pair",
+            FindingsFormat::Github => "::error file=...,line=...:: annotations for GitHub Actions",
+        }
+    }
+
+    /// The report in this format; `colour` asks the human format for ANSI colours.
+    pub fn render(self, report: &findings::Report<'_>, colour: bool) -> Vec<u8> {
+        match self {
+            FindingsFormat::Human => human::to_human(report, colour),
+            FindingsFormat::Json => findings::to_json(report),
+            FindingsFormat::Sarif => sarif::to_sarif(report, env!("CARGO_PKG_VERSION")),
+            FindingsFormat::Junit => junit::to_junit(report),
+            FindingsFormat::Github => findings::to_github(report),
+        }
+    }
+}
+
+impl std::fmt::Display for FindingsFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The formats an alignment file can be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BitextFormat {
@@ -179,20 +275,5 @@ impl BitextFormat {
 /// Reads an alignment file passerelle writes (TSV, JSON lines, TMX or XLIFF, told apart by
 /// extension or content) as pairs of text with their locations in the file.
 pub fn read_bitext(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
-    let text = files::read_text(path)?;
-    let bitext = match BitextFormat::detect(path, &text) {
-        BitextFormat::Tsv => tsv::read(path, &text, src_lang, tgt_lang)?,
-        BitextFormat::Jsonl => jsonl::read(path, &text, src_lang, tgt_lang)?,
-        BitextFormat::Tmx => tmx::read(path, &text, src_lang, tgt_lang)?,
-        BitextFormat::Xliff => xliff::read(path, &text, src_lang, tgt_lang)?,
-    };
-    if bitext.pairs.is_empty() && !text.trim().is_empty() {
-        return Err(Error::Input(format!(
-            "{}: no {}-{} pairs found",
-            crate::error::show_path(path),
-            src_lang,
-            tgt_lang
-        )));
-    }
-    Ok(bitext)
+    Ok(aligned::read(path, src_lang, tgt_lang)?.into_bitext(src_lang, tgt_lang))
 }

@@ -16,7 +16,7 @@ use super::beads::list;
 use super::xml::text;
 use crate::align::AlignedDoc;
 use crate::error::{Error, Result};
-use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
+use crate::text::{Lang, LineIndex};
 
 /// Writes an aligned document as TMX 1.4b.
 pub fn write(doc: &AlignedDoc) -> Vec<u8> {
@@ -196,36 +196,4 @@ fn attribute(e: &quick_xml::events::BytesStart, names: &[&[u8]]) -> Option<Strin
         .flatten()
         .find(|a| names.contains(&a.key.as_ref()))
         .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-}
-
-/// Reads the pairs of a TMX file for `src_lang` and `tgt_lang`; units without both are
-/// skipped.
-pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
-    let index = LineIndex::new(text);
-    let origin = |at: usize| {
-        Some(Origin {
-            path: path.to_path_buf(),
-            line: index.line_col(text, at).0 as u32,
-            column_offset: None,
-        })
-    };
-    let pairs = read_units(path, text)?
-        .iter()
-        .filter_map(|u| {
-            let (src, src_at) = u.text(src_lang)?;
-            let (tgt, tgt_at) = u.text(tgt_lang)?;
-            Some(Pair {
-                src: src.to_string(),
-                tgt: tgt.to_string(),
-                src_origin: origin(src_at),
-                tgt_origin: origin(tgt_at),
-                low_confidence: u.prop("x-passerelle-review") == Some("yes"),
-            })
-        })
-        .collect();
-    Ok(Bitext {
-        src_lang: src_lang.clone(),
-        tgt_lang: tgt_lang.clone(),
-        pairs,
-    })
 }

@@ -22,7 +22,7 @@ use quick_xml::Reader;
 use super::xml::{attr, text};
 use crate::align::{AlignedDoc, Alignment, Bead};
 use crate::error::{Error, Result};
-use crate::text::{Bitext, Lang, LineIndex, Origin, Pair};
+use crate::text::{Lang, LineIndex};
 
 /// The XLIFF 2.0 core namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -421,36 +421,6 @@ pub fn check_langs(path: &Path, doc: &Document, src_lang: &Lang, tgt_lang: &Lang
     Ok(())
 }
 
-/// Reads the pairs of an XLIFF 2.0 file (for checking): one per unit, its review flag kept.
-pub fn read(path: &Path, text: &str, src_lang: &Lang, tgt_lang: &Lang) -> Result<Bitext> {
-    let doc = read_document(path, text)?;
-    check_langs(path, &doc, src_lang, tgt_lang)?;
-    let index = LineIndex::new(text);
-    let origin = |at: usize| {
-        Some(Origin {
-            path: path.to_path_buf(),
-            line: index.line_col(text, at).0 as u32,
-            column_offset: None,
-        })
-    };
-    let pairs = doc
-        .units
-        .iter()
-        .map(|u| Pair {
-            src: u.source.clone(),
-            tgt: u.target.clone().unwrap_or_default(),
-            src_origin: origin(u.at),
-            tgt_origin: origin(u.at),
-            low_confidence: u.review(),
-        })
-        .collect();
-    Ok(Bitext {
-        src_lang: src_lang.clone(),
-        tgt_lang: tgt_lang.clone(),
-        pairs,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,6 +475,9 @@ mod tests {
         assert!(back.units[1].review());
         assert_eq!(back.units[2].source, "");
         assert_eq!(back.units[2].target.as_deref(), Some("Extra."));
+        let read = |path: &Path, text: &str, src: &Lang, tgt: &Lang| {
+            super::super::aligned::parse(path, text, src, tgt).map(|f| f.into_bitext(src, tgt))
+        };
         let bitext = read(Path::new("a.xlf"), &text, &Lang::Fr, &Lang::En).unwrap();
         assert_eq!(bitext.pairs.len(), 3);
         assert!(bitext.pairs[1].low_confidence);

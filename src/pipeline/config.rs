@@ -33,7 +33,6 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
@@ -49,7 +48,6 @@ use crate::translate::embed::EmbedConfig;
 use crate::translate::libretranslate::LibreTranslateConfig;
 use crate::translate::memory::MemoryConfig;
 use crate::translate::openai::OpenAiConfig;
-use crate::translate::{AnyBackend, Secret};
 
 /// The name `passerelle run` looks for in the current folder.
 pub const FILE_NAME: &str = "passerelle.toml";
@@ -99,35 +97,7 @@ pub struct Document {
     pub line: usize,
 }
 
-/// The translation backends a project can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendName {
-    Tm,
-    Deepl,
-    Libretranslate,
-    Openai,
-    Command,
-}
-
-impl BackendName {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            BackendName::Tm => "tm",
-            BackendName::Deepl => "deepl",
-            BackendName::Libretranslate => "libretranslate",
-            BackendName::Openai => "openai",
-            BackendName::Command => "command",
-        }
-    }
-}
-
-impl fmt::Display for BackendName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub use crate::translate::settings::{BackendName, Settings, SettingsError};
 pub use crate::translate::Unit;
 
 /// Whether and where machine translations are cached.
@@ -142,20 +112,10 @@ pub enum Cache {
 /// How the English is obtained for documents without a reference.
 #[derive(Debug, Clone)]
 pub struct Translate {
-    pub backend: BackendName,
+    /// Who translates and how: the same settings the command line fills.
+    pub settings: Settings,
     pub unit: Unit,
-    /// With `tm`: where segments the memory has no match for go.
-    pub fallback: Option<BackendName>,
-    /// A description of the text, for backends that take one.
-    pub context: Option<String>,
-    pub concurrency: usize,
-    pub max_retries: u32,
     pub cache: Cache,
-    pub tm: Option<MemoryConfig>,
-    pub deepl: Option<DeeplConfig>,
-    pub libretranslate: Option<LibreTranslateConfig>,
-    pub openai: Option<OpenAiConfig>,
-    pub command: Option<CommandConfig>,
     /// Line of `[translate]` (or 1), for messages about it.
     line: usize,
     path: PathBuf,
@@ -564,54 +524,41 @@ impl Config {
                     m.source_lang = raw.source_lang.code().to_string();
                     m.target_lang = raw.target_lang.code().to_string();
                 }
-                if t.fallback.is_some() && t.backend != BackendName::Tm {
-                    return Err(error(
-                        line,
-                        "translate.fallback".into(),
-                        "a fallback is for the tm backend (memory misses go to it)".into(),
-                    ));
-                }
-                if t.fallback == Some(BackendName::Tm) {
-                    return Err(error(
-                        line,
-                        "translate.fallback".into(),
-                        "the fallback must be a machine translation backend".into(),
-                    ));
-                }
-                Translate {
-                    backend: t.backend,
+                let translate = Translate {
+                    settings: Settings {
+                        backend: t.backend,
+                        fallback: t.fallback,
+                        context: t.context,
+                        concurrency: t.concurrency,
+                        max_retries: t.max_retries,
+                        tm,
+                        deepl: t.deepl,
+                        libretranslate: t.libretranslate,
+                        openai: t.openai,
+                        command: t.command,
+                        ..Settings::default()
+                    },
                     unit: t.unit,
-                    fallback: t.fallback,
-                    context: t.context,
-                    concurrency: t.concurrency,
-                    max_retries: t.max_retries,
                     cache: match t.cache {
                         None | Some(RawCache::On(true)) => Cache::Default,
                         Some(RawCache::On(false)) => Cache::Off,
                         Some(RawCache::At(p)) => Cache::At(resolve(&p)),
                     },
-                    tm,
-                    deepl: t.deepl,
-                    libretranslate: t.libretranslate,
-                    openai: t.openai,
-                    command: t.command,
                     line,
                     path: path.to_path_buf(),
+                };
+                // Contradictions are told now; what is missing only when a document needs it.
+                if let Err(e) = translate.settings.backend_config() {
+                    if e.key == "fallback" {
+                        return Err(translate.error(e));
+                    }
                 }
+                translate
             }
             None => Translate {
-                backend: BackendName::Tm,
+                settings: Settings::default(),
                 unit: Unit::Sentence,
-                fallback: None,
-                context: None,
-                concurrency: concurrency(),
-                max_retries: max_retries(),
                 cache: Cache::Default,
-                tm: None,
-                deepl: None,
-                libretranslate: None,
-                openai: None,
-                command: None,
                 line: 0,
                 path: path.to_path_buf(),
             },
@@ -665,90 +612,26 @@ impl Config {
 }
 
 impl Translate {
-    /// Fills in the API keys the file leaves out (files should not hold keys): `deepl`,
-    /// `libretranslate` and `openai`, for whichever of them the project uses.
-    pub fn set_missing_keys(
-        &mut self,
-        deepl: Option<Secret>,
-        libretranslate: Option<Secret>,
-        openai: Option<Secret>,
-    ) {
-        if self.uses(BackendName::Deepl) {
-            let c = self.deepl.get_or_insert_with(DeeplConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = deepl;
-            }
-        }
-        if self.uses(BackendName::Libretranslate) {
-            let c = self
-                .libretranslate
-                .get_or_insert_with(LibreTranslateConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = libretranslate;
-            }
-        }
-        if self.uses(BackendName::Openai) {
-            let c = self.openai.get_or_insert_with(OpenAiConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = openai;
-            }
-        }
-    }
-
-    /// Whether `name` is the backend or its fallback.
-    pub fn uses(&self, name: BackendName) -> bool {
-        self.backend == name || self.fallback == Some(name)
-    }
-
     /// The backend configuration to build, its fallback included.
-    pub fn backend_config(&self) -> Result<AnyBackend, ConfigError> {
-        let primary = self.service(self.backend)?;
-        match (primary, self.fallback) {
-            (AnyBackend::Tm(mut memory), Some(fallback)) => {
-                if memory.fallback.is_some() {
-                    return Err(self.error(
-                        "translate.fallback",
-                        "give the fallback either as translate.fallback or as \
-                         translate.tm.fallback, not both",
-                    ));
-                }
-                memory.fallback = Some(Box::new(self.service(fallback)?));
-                Ok(AnyBackend::Tm(memory))
-            }
-            (config, _) => Ok(config),
-        }
+    pub fn backend_config(&self) -> Result<crate::translate::AnyBackend, ConfigError> {
+        self.settings.backend_config().map_err(|e| self.error(e))
     }
 
-    fn service(&self, name: BackendName) -> Result<AnyBackend, ConfigError> {
-        Ok(match name {
-            BackendName::Tm => AnyBackend::Tm(self.tm.clone().ok_or_else(|| {
-                self.error(
-                    "translate.tm.memories",
-                    "the tm backend needs a translation memory: add [translate.tm] with \
-                     memories = [\"FILE.tmx\"], give the document a `reference`, or choose \
-                     another backend",
-                )
-            })?),
-            BackendName::Deepl => AnyBackend::Deepl(self.deepl.clone().unwrap_or_default()),
-            BackendName::Libretranslate => {
-                AnyBackend::LibreTranslate(self.libretranslate.clone().unwrap_or_default())
+    /// A settings error as one about the project file, with a hint in its terms.
+    fn error(&self, e: SettingsError) -> ConfigError {
+        let hint = match e.key {
+            "tm.memories" => {
+                ": add [translate.tm] with memories = [\"FILE.tmx\"], give the document a \
+                 `reference`, or choose another backend"
             }
-            BackendName::Openai => AnyBackend::Openai(self.openai.clone().unwrap_or_default()),
-            BackendName::Command => AnyBackend::Command(self.command.clone().ok_or_else(|| {
-                self.error(
-                    "translate.command.program",
-                    "the command backend needs [translate.command] with program = \"...\"",
-                )
-            })?),
-        })
-    }
-
-    fn error(&self, key: &str, message: &str) -> ConfigError {
+            "command.program" => ": add [translate.command] with program = \"...\"",
+            _ => "",
+        };
         ConfigError {
             path: self.path.clone(),
             line: (self.line > 0).then_some(self.line),
-            key: Some(key.into()),
-            message: message.into(),
+            key: Some(format!("translate.{}", e.key)),
+            message: format!("{}{hint}", e.message),
         }
     }
 }
@@ -883,7 +766,7 @@ mod tests {
         assert_eq!(c.output.dir, Path::new("proj/out"));
         assert_eq!(c.output.formats.len(), OutputFormat::DEFAULT.len());
         assert_eq!(c.check.fail_on, Some(Severity::Error));
-        assert_eq!(c.translate.backend, BackendName::Tm);
+        assert_eq!(c.translate.settings.backend, BackendName::Tm);
         assert!(c.needs_backend());
         let top = Config::parse(Path::new("passerelle.toml"), MINIMAL).unwrap();
         assert_eq!(top.documents[0].source, Path::new("a.fr.txt"));
@@ -968,12 +851,14 @@ mod tests {
 
     #[test]
     fn backends_and_fallbacks() {
+        use crate::translate::AnyBackend;
         let c = parse(&format!(
             "{MINIMAL}\n[translate]\nbackend = \"tm\"\nfallback = \"openai\"\n\n[translate.tm]\nmemories = [\"m.tmx\"]\n\n[translate.openai]\nendpoint = \"http://localhost:11434/v1\"\nmodel = \"qwen2.5:7b\"\n"
         ))
         .unwrap();
         let mut t = c.translate.clone();
-        t.set_missing_keys(None, None, Some(Secret::new("k")));
+        t.settings
+            .fill_keys(|v| (v == "OPENAI_API_KEY").then(|| crate::translate::Secret::new("k")));
         match t.backend_config().unwrap() {
             AnyBackend::Tm(m) => {
                 assert_eq!(m.memories, [PathBuf::from("proj/m.tmx")]);

@@ -22,6 +22,7 @@
 //! side by side are paired, keeping their low confidence (see `fill_gaps`).
 
 pub mod config;
+pub mod pair;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -307,11 +308,7 @@ pub async fn run(
             embedder: Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
             overlaps: settings.overlaps,
             cache: cache.clone(),
-            options: EngineOptions {
-                concurrency: config.translate.concurrency,
-                max_retries: config.translate.max_retries,
-                ..EngineOptions::default()
-            },
+            options: config.translate.settings.engine_options(),
         }),
         None => None,
     };
@@ -360,7 +357,7 @@ pub async fn run(
                         .iter()
                         .map(|(s, t)| TermPair::new(s.clone(), t.clone()))
                         .collect(),
-                    context: config.translate.context.clone(),
+                    context: config.translate.settings.context.clone(),
                 };
                 match config.translate.unit {
                     config::Unit::Sentence => {
@@ -419,7 +416,7 @@ pub async fn run(
                             .iter()
                             .map(|t| t.backend.clone())
                             .find(|b| !b.is_empty())
-                            .unwrap_or_else(|| config.translate.backend.to_string());
+                            .unwrap_or_else(|| config.translate.settings.backend.to_string());
                         let target = Target::Translated { sentences, backend };
                         (target, alignment)
                     }
@@ -728,7 +725,7 @@ fn sentence_beads(translations: &[Translated], config: &Config) -> (Target, Alig
         review_below: config.align.review_below,
     };
     if backend.is_empty() {
-        backend = config.translate.backend.to_string();
+        backend = config.translate.settings.backend.to_string();
     }
     (Target::Translated { sentences, backend }, alignment, missed)
 }
@@ -740,22 +737,10 @@ fn build_engine(
     progress: &dyn Progress,
 ) -> Result<Engine, PipelineError> {
     let backend_config = config.translate.backend_config()?;
-    let backend = backend_config.build().map_err(TranslateError::from)?;
-    let mut engine = Engine::new(backend).with_options(EngineOptions {
-        concurrency: config.translate.concurrency,
-        max_retries: config.translate.max_retries,
-        ..EngineOptions::default()
-    });
-    if let Some(fallback) = backend_config.fallback() {
-        engine = engine.with_fallback(fallback.build().map_err(TranslateError::from)?);
-    }
-    if let Some(cache) = cache {
-        engine = engine.with_cache(cache);
-    }
-    if let Some(p) = progress.translation() {
-        engine = engine.with_progress(p);
-    }
-    Ok(engine)
+    Ok(config
+        .translate
+        .settings
+        .engine(&backend_config, cache, progress.translation())?)
 }
 
 #[cfg(test)]

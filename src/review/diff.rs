@@ -28,7 +28,8 @@ use serde::Serialize;
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 
 use super::html::{esc, BASE_CSS};
-use super::{Document, ReviewBead};
+use super::Document;
+use crate::align::BeadRecord;
 
 /// How one place of the text differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -460,7 +461,7 @@ fn show_range(r: &Range<u32>) -> String {
     }
 }
 
-fn label(b: &ReviewBead) -> String {
+fn label(b: &BeadRecord) -> String {
     let list = |r: &Option<Range<u32>>| -> String {
         let items: Vec<String> = r.clone().unwrap_or(0..0).map(|i| i.to_string()).collect();
         format!("[{}]", items.join(","))
@@ -850,7 +851,7 @@ mod tests {
             tgt_lang: Lang::En,
             beads: beads
                 .iter()
-                .map(|(s, t, a, b)| ReviewBead {
+                .map(|(s, t, a, b)| BeadRecord {
                     source: a.to_string(),
                     target: b.to_string(),
                     src: Some(s.clone()),

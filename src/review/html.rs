@@ -486,16 +486,16 @@ const SCRIPT: &str = r#"(function () {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::BeadRecord;
     use crate::check::Rule;
-    use crate::review::ReviewBead;
 
     fn doc() -> Document {
-        let bead = |s: &str, t: &str, review: bool| ReviewBead {
+        let bead = |s: &str, t: &str, review: bool| BeadRecord {
             source: s.into(),
             target: t.into(),
             score: Some(if review { 0.2 } else { 0.9 }),
             review,
-            ..ReviewBead::default()
+            ..BeadRecord::default()
         };
         Document {
             name: "t".into(),

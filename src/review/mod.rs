@@ -4,7 +4,7 @@
 //! Everything here works on a [`Document`]: the beads of one aligned text (source and target
 //! text, sentence indices and confidence where known, the review flag) and the findings of a
 //! check, whose `segment` is the bead's index. A document comes from an [`AlignedDoc`] (the
-//! pipeline) or is filled in from an alignment file by the caller. [`Highlighter`] finds
+//! pipeline) or from the [`BeadRecord`]s of an alignment file (`formats::aligned::read`). [`Highlighter`] finds
 //! glossary terms in bead texts, for highlighting. Data in, strings out: this module reads no
 //! file and prints nothing.
 
@@ -15,7 +15,7 @@ pub mod terminal;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::align::{AlignedDoc, BeadKind};
+use crate::align::{AlignedDoc, BeadKind, BeadRecord};
 use crate::check::{Counts, Finding, Rule};
 use crate::glossary::matcher::{Hit, Matcher, MatcherBuilder, Verify};
 use crate::glossary::{Glossary, Kind};
@@ -28,54 +28,31 @@ pub struct Document {
     pub name: String,
     pub src_lang: Lang,
     pub tgt_lang: Lang,
-    pub beads: Vec<ReviewBead>,
+    pub beads: Vec<BeadRecord>,
     /// Findings about the beads; `segment` is the bead's index in `beads`.
     pub findings: Vec<Finding>,
 }
 
-/// One bead: its text and what is known about it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReviewBead {
-    pub source: String,
-    pub target: String,
-    /// Source sentence indices, when known.
-    pub src: Option<Range<u32>>,
-    /// Target sentence indices, when known.
-    pub tgt: Option<Range<u32>>,
-    pub kind: Option<BeadKind>,
-    /// The aligner's confidence, when known.
-    pub score: Option<f32>,
-    /// Low confidence: the aligner asks for a look.
-    pub review: bool,
-}
-
 impl Document {
-    /// A document from an alignment in memory, without findings.
-    pub fn from_aligned(name: impl Into<String>, doc: &AlignedDoc) -> Document {
-        let beads = doc
-            .alignment
-            .beads
-            .iter()
-            .map(|bead| {
-                let (source, target) = doc.bead_text(bead);
-                ReviewBead {
-                    source,
-                    target,
-                    src: Some(bead.src.clone()),
-                    tgt: Some(bead.tgt.clone()),
-                    kind: Some(bead.kind()),
-                    score: Some(bead.score),
-                    review: doc.alignment.needs_review(bead),
-                }
-            })
-            .collect();
+    /// A document of beads, without findings.
+    pub fn new(
+        name: impl Into<String>,
+        src_lang: &Lang,
+        tgt_lang: &Lang,
+        beads: Vec<BeadRecord>,
+    ) -> Document {
         Document {
             name: name.into(),
-            src_lang: doc.src_lang.clone(),
-            tgt_lang: doc.tgt_lang.clone(),
+            src_lang: src_lang.clone(),
+            tgt_lang: tgt_lang.clone(),
             beads,
             findings: Vec::new(),
         }
+    }
+
+    /// A document from an alignment in memory, without findings.
+    pub fn from_aligned(name: impl Into<String>, doc: &AlignedDoc) -> Document {
+        Document::new(name, &doc.src_lang, &doc.tgt_lang, doc.records())
     }
 
     /// The beads as pairs of text, for checking.

@@ -253,7 +253,7 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::ReviewBead;
+    use crate::align::BeadRecord;
     use crate::text::Lang;
 
     #[test]
@@ -277,19 +277,19 @@ mod tests {
             src_lang: Lang::Fr,
             tgt_lang: Lang::En,
             beads: vec![
-                ReviewBead {
+                BeadRecord {
                     source: "Une phrase assez longue pour être coupée en deux lignes au moins."
                         .into(),
                     target: "A sentence.".into(),
                     score: Some(0.9),
-                    ..ReviewBead::default()
+                    ..BeadRecord::default()
                 },
-                ReviewBead {
+                BeadRecord {
                     source: "Seule.".into(),
                     target: String::new(),
                     score: Some(0.3),
                     review: true,
-                    ..ReviewBead::default()
+                    ..BeadRecord::default()
                 },
             ],
             findings: Vec::new(),

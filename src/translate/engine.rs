@@ -249,6 +249,16 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The names of the engine's backends (the main one, the fallback) that take no glossary:
+    /// their translations are not constrained by one.
+    pub fn without_glossary(&self) -> Vec<String> {
+        std::iter::once(&self.backend)
+            .chain(&self.fallback)
+            .filter(|b| !b.capabilities().glossary)
+            .map(|b| b.name().to_string())
+            .collect()
+    }
+
     pub fn new(backend: Arc<dyn Backend>) -> Engine {
         Engine {
             backend,

@@ -28,6 +28,7 @@ mod http;
 pub mod libretranslate;
 pub mod memory;
 pub mod openai;
+pub mod settings;
 
 use std::fmt;
 use std::future::Future;
