@@ -10,15 +10,15 @@ use clap::{ArgGroup, Args, ValueEnum};
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::check::{self, Baseline, FailOn, Level, Options, Rule};
+use crate::check::{Baseline, FailOn, Level, Options, Rule};
 use crate::error::show_path;
 use crate::files;
 use crate::formats::findings::{Report, Summary};
 use crate::formats::human::summary_line;
-use crate::formats::lines::LinePairs;
-use crate::formats::{self, FindingsFormat};
+use crate::formats::FindingsFormat;
 use crate::glossary::Glossary;
-use crate::text::{Bitext, Lang};
+use crate::pipeline::checked::{check_input, read_baseline, Input};
+use crate::text::Lang;
 
 const ABOUT_HEAD: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
@@ -142,66 +142,28 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let started = Instant::now();
     let glossary = Glossary::load_for(&args.glossary, &args.src_lang, &args.tgt_lang)
         .map_err(|e| Failure::Message(e.to_string()))?;
-    // An alignment file is read whole, then checked; two line files are checked as they are
-    // read, each pair while its text is in the CPU's cache.
-    enum Input {
-        Bitext(Bitext),
-        Lines(Box<LinePairs>),
-    }
     let input = match (&args.alignment, &args.src, &args.tgt) {
-        (Some(path), _, _) => {
-            Input::Bitext(formats::read_bitext(path, &args.src_lang, &args.tgt_lang)?)
-        }
-        (None, Some(src), Some(tgt)) => Input::Lines(Box::new(LinePairs::open(src, tgt)?)),
+        (Some(path), _, _) => Input::Alignment(path),
+        (None, Some(src), Some(tgt)) => Input::Lines { src, tgt },
         _ => {
             return Err(Failure::Message(
                 "give an ALIGNMENT file, or --src and --tgt".into(),
             ))
         }
     };
-    let baseline = match &args.baseline {
-        Some(path) => {
-            let text = files::read_text(path)?;
-            Some(
-                Baseline::parse(&text)
-                    .map_err(|e| Failure::Message(format!("{}: {e}", show_path(path))))?,
-            )
-        }
-        None => None,
-    };
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let mut options = Options::default();
-    for (rule, level) in &args.severity {
-        options.severity.insert(*rule, *level);
-    }
-
+    options.severity.extend(args.severity.iter().copied());
     let checked = Instant::now();
-    let (bitext, mut findings) = match input {
-        Input::Bitext(bitext) => {
-            let findings = check::check(&bitext, &glossary, &options);
-            (bitext, findings)
-        }
-        Input::Lines(mut pairs) => {
-            let (mut bitext, findings) = check::check_pairs(
-                &args.src_lang,
-                &args.tgt_lang,
-                pairs.as_mut(),
-                &glossary,
-                &options,
-            )?;
-            let origins = pairs.origins();
-            // Only the reports' locations use where a pair is in the files: JUnit has one
-            // test case per pair, the others point at findings.
-            if args.format == FindingsFormat::Junit {
-                let all = 0..bitext.pairs.len();
-                origins.attach(&mut bitext.pairs, all);
-            } else {
-                for f in &findings {
-                    origins.attach(&mut bitext.pairs, f.segment..f.segment + 1);
-                }
-            }
-            (bitext, findings)
-        }
-    };
+    let locate_all = args.format == FindingsFormat::Junit;
+    let (bitext, mut findings) = check_input(
+        input,
+        &args.src_lang,
+        &args.tgt_lang,
+        &glossary,
+        &options,
+        locate_all,
+    )?;
     let check_time = checked.elapsed();
     let read_while_checking = args.alignment.is_none();
     if let Some(path) = &args.write_baseline {

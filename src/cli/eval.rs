@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::align::eval::{Counts, IndexPair, Scores};
+use crate::align::eval::{Counts, IndexPair};
 use crate::error::{show_path, Error};
-use crate::formats;
+use crate::formats::{self, scores::ScoreReport};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Measure the quality of a stage against hand-made references.
@@ -55,22 +54,6 @@ pub(crate) struct EvalAlignArgs {
     format: EvalFormat,
 }
 
-#[derive(Serialize)]
-struct FileReport {
-    gold: String,
-    hyp: String,
-    #[serde(flatten)]
-    scores: Scores,
-    counts: Counts,
-}
-
-#[derive(Serialize)]
-struct Report {
-    files: Vec<FileReport>,
-    total: Scores,
-    counts: Counts,
-}
-
 pub(crate) fn run(command: EvalCommand, _verbosity: Verbosity) -> Result<Outcome, Failure> {
     let EvalCommand::Align(args) = command;
     if args.gold.len() != args.hyp.len() {
@@ -81,71 +64,20 @@ pub(crate) fn run(command: EvalCommand, _verbosity: Verbosity) -> Result<Outcome
         ))
         .into());
     }
-    let mut total = Counts::default();
     let mut files = Vec::new();
     for (gold, hyp) in args.gold.iter().zip(&args.hyp) {
         let counts = Counts::of(&read_beads(gold)?, &read_beads(hyp)?);
-        total.add(&counts);
-        files.push(FileReport {
-            gold: show_path(gold),
-            hyp: show_path(hyp),
-            scores: counts.scores(),
-            counts,
-        });
+        files.push((show_path(gold), show_path(hyp), counts));
     }
-    let report = Report {
-        files,
-        total: total.scores(),
-        counts: total,
-    };
+    let report = ScoreReport::new(files);
     let mut out = Output::stdout();
-    match args.format {
-        EvalFormat::Json => {
-            let mut bytes =
-                serde_json::to_vec_pretty(&report).expect("serialising to memory cannot fail");
-            bytes.push(b'\n');
-            out.write_all(&bytes)?;
-        }
-        EvalFormat::Text => {
-            let mut text = String::new();
-            text.push_str("file                              strict P  strict R  strict F1   lax P   lax R  lax F1\n");
-            let row = |name: &str, s: &Scores| {
-                format!(
-                    "{name:<32}  {:>8.4}  {:>8.4}  {:>9.4}  {:>6.4}  {:>6.4}  {:>6.4}\n",
-                    s.precision_strict,
-                    s.recall_strict,
-                    s.f1_strict,
-                    s.precision_lax,
-                    s.recall_lax,
-                    s.f1_lax
-                )
-            };
-            for f in &report.files {
-                text.push_str(&row(&shorten(&f.hyp, 32), &f.scores));
-            }
-            text.push_str(&row(
-                &format!("total ({} documents)", total.documents),
-                &report.total,
-            ));
-            text.push_str(&format!(
-                "{} gold beads, {} hypothesis beads\n",
-                total.gold_beads, total.hyp_beads
-            ));
-            out.write_all(text.as_bytes())?;
-        }
-    }
+    out.write_all(&match args.format {
+        EvalFormat::Json => report.to_json(),
+        EvalFormat::Text => report.to_text(),
+    })?;
     out.finish()?;
     let _ = std::io::stderr().flush();
     Ok(Outcome::Ok)
-}
-
-fn shorten(name: &str, width: usize) -> String {
-    let n = name.chars().count();
-    if n <= width {
-        name.to_string()
-    } else {
-        format!("…{}", name.chars().skip(n - width + 1).collect::<String>())
-    }
 }
 
 /// Reads beads as written: a beads file, or the `src`/`tgt` lists of JSON lines.

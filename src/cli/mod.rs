@@ -81,12 +81,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Split text into sentences (French, English, or generic rules for other languages).
-    #[command(long_about = segment::LONG_ABOUT)]
+    #[command(long_about = segment::long_about())]
     Segment(segment::SegmentArgs),
 
     /// Translate a text with a translation memory, DeepL, LibreTranslate, an OpenAI-compatible
     /// server or an external program.
-    #[command(long_about = translate::LONG_ABOUT)]
+    #[command(long_about = translate::long_about())]
     Translate(translate::TranslateArgs),
 
     /// Align the sentences of a text with those of its translation (TSV, JSONL, beads, TMX,

@@ -15,7 +15,7 @@ use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::error::show_path;
 use crate::pipeline::config::{self, Cache, Config};
-use crate::pipeline::{self, English, Progress, RunOptions, Stage, Summary};
+use crate::pipeline::{self, Progress, RunOptions, Stage};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Run the whole job for a project: for each document of the project file, segment the source, \
@@ -143,7 +143,10 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     reporter.bar.hide();
     let summary = result.map_err(|e| Failure::Message(e.to_string()))?;
     if verbosity > Verbosity::Quiet {
-        print_summary(&config, &summary);
+        let mut err = std::io::stderr().lock();
+        for line in summary.lines(&config.output.dir) {
+            let _ = writeln!(err, "passerelle: {line}");
+        }
     }
     Ok(if summary.failed() {
         Outcome::Findings
@@ -174,103 +177,5 @@ impl Progress for Reporter {
 
     fn translation(&self) -> Option<Arc<dyn crate::translate::Progress>> {
         Some(self.bar.clone())
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The summary on standard error: per document, findings, files, time.
-fn print_summary(config: &Config, summary: &Summary) {
-    let mut err = std::io::stderr().lock();
-    for d in &summary.documents {
-        let s = &d.stats;
-        let english = match &d.english {
-            English::Reference(p) => format!("aligned with {}", show_path(p)),
-            English::Backend(b) => format!("translated by {b}"),
-        };
-        let _ = writeln!(
-            err,
-            "passerelle: {}: {} + {} sentences ({english}), {} ({}), {} low confidence",
-            d.name,
-            s.src_sentences,
-            s.tgt_sentences,
-            plural(s.beads, "bead", "beads"),
-            s.kinds_line(),
-            s.low_confidence
-        );
-        if d.untranslated > 0 {
-            let _ = writeln!(
-                err,
-                "passerelle: warning: {}: {} without a match in the translation memory, left \
-                 untranslated (add a fallback backend to translate them)",
-                d.name,
-                plural(d.untranslated, "segment", "segments")
-            );
-        }
-    }
-    let s = &summary.stats;
-    let c = s.counts;
-    let mut line = format!(
-        "passerelle: check: {}, {}, {}",
-        plural(c.errors, "error", "errors"),
-        plural(c.warnings, "warning", "warnings"),
-        plural(c.infos, "note", "notes")
-    );
-    if !s.rules.is_empty() {
-        let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        line.push_str(&format!(" ({})", rules.join(", ")));
-    }
-    if summary.baselined > 0 {
-        line.push_str(&format!("; {} accepted by the baseline", summary.baselined));
-    }
-    if summary.failed() {
-        let threshold = summary.fail_on.map_or("never", |t| t.as_str());
-        line.push_str(&format!(
-            "; {} at or above {threshold}",
-            plural(summary.failing, "finding", "findings")
-        ));
-    }
-    let _ = writeln!(err, "{line}");
-    let dir = show_path(&config.output.dir);
-    let names: Vec<String> = summary
-        .written
-        .iter()
-        .map(|p| {
-            p.strip_prefix(&config.output.dir)
-                .unwrap_or(p)
-                .display()
-                .to_string()
-        })
-        .collect();
-    let _ = writeln!(
-        err,
-        "passerelle: wrote {} to {}: {}",
-        plural(summary.written.len(), "file", "files"),
-        if dir.ends_with('/') {
-            dir
-        } else {
-            format!("{dir}/")
-        },
-        names.join(" ")
-    );
-    if let Some(report) = summary
-        .written
-        .iter()
-        .find(|p| p.file_name().is_some_and(|n| n == "report.html"))
-    {
-        let _ = writeln!(
-            err,
-            "passerelle: review: open {} in a browser; {:.2} s in all",
-            show_path(report),
-            summary.elapsed.as_secs_f64()
-        );
-    } else {
-        let _ = writeln!(
-            err,
-            "passerelle: {:.2} s in all",
-            summary.elapsed.as_secs_f64()
-        );
     }
 }

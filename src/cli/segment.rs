@@ -5,15 +5,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::files;
-use crate::segment::{one_line, Segmenter};
+use crate::formats::sentences::{SentenceFormat, SentenceWriter};
+use crate::segment::Segmenter;
 use crate::text::Lang;
 
-pub(crate) const LONG_ABOUT: &str = "\
+const ABOUT_HEAD: &str = "\
 Split text into sentences, keeping byte spans into the original.
 
 Paragraphs are blocks separated by blank lines; a line break inside a paragraph is a \
@@ -22,25 +22,32 @@ French rules know abbreviations (M., Mme, etc., cf., p. ex., c.-à-d., av. J.-C.
 initials, ordinals, decimal commas, guillemets with no-break spaces, speech tags after \
 quotes, and sentences glued together by scraped HTML (\"lundi.Joe Lopez\", \"Azure ?»Chers\"). \
 English has its own list (Mr., U.S., e.g., a.m.). Any other language code uses \
-language-independent rules.
+language-independent rules.";
 
-Formats:
-  text   one sentence per line (a line break inside a sentence becomes a space),
-         a blank line between paragraphs
-  jsonl  one object per sentence: {\"id\", \"paragraph\", \"start\", \"end\", \"text\"}, where
-         start/end are byte offsets into the input and text is the exact slice
+/// The help text, with the formats listed from the library's list.
+pub(crate) fn long_about() -> String {
+    let formats = SentenceFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
+    format!(
+        "{ABOUT_HEAD}\n\nFormats:\n{}\n{ABOUT_TAIL}",
+        super::help_list(&formats)
+    )
+}
 
+const ABOUT_TAIL: &str = "\
 Examples:
   passerelle segment corpora/microsoft-build/article.fr.txt
   passerelle segment --lang en --format jsonl article.en.txt
   echo 'Il est parti.Elle reste.' | passerelle segment";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SegmentFormat {
-    /// One sentence per line, a blank line between paragraphs.
-    Text,
-    /// One JSON object per sentence, with byte offsets.
-    Jsonl,
+/// The library's list of sentence formats, as clap offers it.
+impl ValueEnum for SentenceFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SentenceFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -54,69 +61,31 @@ pub(crate) struct SegmentArgs {
     lang: Lang,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = SegmentFormat::Text)]
-    format: SegmentFormat,
+    #[arg(short, long, value_enum, default_value_t = SentenceFormat::Text)]
+    format: SentenceFormat,
 
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     out: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct Record<'a> {
-    id: u32,
-    paragraph: u32,
-    start: usize,
-    end: usize,
-    text: &'a str,
-}
-
 pub(crate) fn run(args: SegmentArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let text = files::read_text(&args.input)?;
     let segmenter = Segmenter::new(args.lang);
-    let mut out = Output::to(args.out);
+    let mut out = SentenceWriter::new(Output::to(args.out), args.format);
     let mut failure = None;
     let mut sentences = 0usize;
-    let mut last_paragraph = None;
     segmenter.for_each(&text, |seg| {
-        if failure.is_some() {
-            return;
-        }
-        sentences += 1;
-        let sentence = seg.span.slice(&text);
-        let written = match args.format {
-            SegmentFormat::Text => {
-                let new_paragraph = last_paragraph.is_some_and(|p| p != seg.paragraph);
-                last_paragraph = Some(seg.paragraph);
-                (if new_paragraph {
-                    out.write_all(b"\n")
-                } else {
-                    Ok(())
-                })
-                .and_then(|()| out.write_all(one_line(sentence).as_bytes()))
-                .and_then(|()| out.write_all(b"\n"))
-            }
-            SegmentFormat::Jsonl => {
-                let record = Record {
-                    id: seg.id,
-                    paragraph: seg.paragraph,
-                    start: seg.span.start,
-                    end: seg.span.end,
-                    text: sentence,
-                };
-                serde_json::to_writer(&mut out, &record)
-                    .map_err(|e| Failure::from(std::io::Error::from(e)))
-                    .and_then(|()| out.write_all(b"\n"))
-            }
-        };
-        if let Err(e) = written {
-            failure = Some(e);
+        if failure.is_none() {
+            sentences += 1;
+            failure = out.write(&text, &seg).err();
         }
     });
     if let Some(e) = failure {
-        return Err(e);
+        return Err(e.into());
     }
+    let out = out.into_inner();
     out.finish()?;
     if verbosity >= Verbosity::Verbose {
         let secs = started.elapsed().as_secs_f64();

@@ -9,17 +9,16 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::backend::{settings, translate_segments, usage, BackendArgs};
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::files;
-use crate::segment::{self, one_line, Segmenter};
+use crate::formats::translations::TranslationFormat;
 use crate::text::Lang;
-use crate::translate::{AnyBackend, BackendStats, MatchKind, Translated, Unit};
+use crate::translate::{AnyBackend, Unit};
 
-pub(crate) const LONG_ABOUT: &str = "\
+const ABOUT_HEAD: &str = "\
 Translate a text sentence by sentence (or paragraph by paragraph) with a translation memory, \
 a machine translation service, a local language model or an external program.
 
@@ -54,16 +53,18 @@ Authentication, quota and bad-request errors stop the run at once with the serve
 Machine translations are cached in an SQLite file (--cache PATH; by default \
 passerelle/translations.sqlite in the platform's cache folder; --no-cache to skip it), keyed \
 by backend, endpoint, model, languages, options, glossary and text. A run stopped half-way and \
-started again sends only what is missing. Keys are never printed, logged or cached.
+started again sends only what is missing. Keys are never printed, logged or cached.";
 
-Formats:
-  text   one translation per line: line i translates sentence i (a memory miss is an
-         empty line); with --unit paragraph, paragraphs separated by blank lines
-  tsv    source<TAB>translation, one segment per line
-  jsonl  one object per segment: {\"id\", \"source\", \"translation\", \"backend\",
-         \"cached\"}, and for the memory \"match\" (exact|fuzzy|none), \"score\",
-         \"memory_source\", \"warnings\", \"untranslated\"
+/// The help text, with the formats listed from the library's list.
+pub(crate) fn long_about() -> String {
+    let formats = TranslationFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
+    format!(
+        "{ABOUT_HEAD}\n\nFormats:\n{}\n{ABOUT_TAIL}",
+        super::help_list(&formats)
+    )
+}
 
+const ABOUT_TAIL: &str = "\
 Examples:
   passerelle translate article.fr.txt --memory earlier-work.tmx
   passerelle translate article.fr.txt --memory tm.tsv --fallback deepl --glossary terms.tsv
@@ -94,14 +95,15 @@ impl ValueEnum for Unit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum TranslateFormat {
-    /// One translation per line (paragraphs separated by blank lines with --unit paragraph).
-    Text,
-    /// source<TAB>translation per segment.
-    Tsv,
-    /// One JSON object per segment, with the backend and memory match details.
-    Jsonl,
+/// The library's list of translation formats, as clap offers it.
+impl ValueEnum for TranslationFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &TranslationFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -135,31 +137,12 @@ pub(crate) struct TranslateArgs {
     presegmented: bool,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = TranslateFormat::Text)]
-    format: TranslateFormat,
+    #[arg(short, long, value_enum, default_value_t = TranslationFormat::Text)]
+    format: TranslationFormat,
 
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     out: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct Record<'a> {
-    id: usize,
-    source: &'a str,
-    translation: &'a str,
-    backend: &'a str,
-    cached: bool,
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    match_kind: Option<MatchKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    score: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    memory_source: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    warnings: &'a [String],
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    untranslated: bool,
 }
 
 pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
@@ -173,7 +156,7 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     // first.
     settings(&args.backend, &args.from, &args.to)?;
     let text = files::read_text(&args.input)?;
-    let segments = split(&text, &args);
+    let segments = args.unit.split(&text, &args.from, args.presegmented);
     let (config, outcome) = translate_segments(
         &args.backend,
         &args.from,
@@ -184,7 +167,8 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     )?;
 
     let mut out = Output::to(args.out.clone());
-    write(&mut out, &args, &segments, &outcome.translations)?;
+    args.format
+        .write(&mut out, args.unit, &segments, &outcome.translations)?;
     out.finish()?;
 
     if verbosity > Verbosity::Quiet {
@@ -197,74 +181,6 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
         );
     }
     Ok(Outcome::Ok)
-}
-
-/// The segments to translate, in order.
-fn split(text: &str, args: &TranslateArgs) -> Vec<String> {
-    match args.unit {
-        Unit::Sentence if args.presegmented => {
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            text.lines()
-                .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
-                .collect()
-        }
-        Unit::Sentence => Segmenter::new(args.from.clone())
-            .segment(text)
-            .iter()
-            .map(|s| one_line(s.span.slice(text)).into_owned())
-            .collect(),
-        Unit::Paragraph => segment::paragraphs(text)
-            .map(|p| p.slice(text).to_string())
-            .collect(),
-    }
-}
-
-fn write(
-    out: &mut Output,
-    args: &TranslateArgs,
-    segments: &[String],
-    translations: &[Translated],
-) -> Result<(), Failure> {
-    for (id, (source, t)) in segments.iter().zip(translations).enumerate() {
-        match args.format {
-            TranslateFormat::Text => match args.unit {
-                Unit::Sentence => {
-                    out.write_all(one_line(&t.text).as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-                Unit::Paragraph => {
-                    if id > 0 {
-                        out.write_all(b"\n")?;
-                    }
-                    out.write_all(t.text.trim_end().as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-            },
-            TranslateFormat::Tsv => {
-                let field = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-                out.write_all(format!("{}\t{}\n", field(source), field(&t.text)).as_bytes())?;
-            }
-            TranslateFormat::Jsonl => {
-                let memory = t.memory.as_ref();
-                let record = Record {
-                    id,
-                    source,
-                    translation: &t.text,
-                    backend: &t.backend,
-                    cached: t.cached,
-                    match_kind: memory.map(|m| m.kind),
-                    score: memory.map(|m| m.score),
-                    memory_source: memory.and_then(|m| m.memory_source.as_deref()),
-                    warnings: memory.map_or(&[], |m| &m.warnings),
-                    untranslated: t.untranslated,
-                };
-                let line = serde_json::to_string(&record).expect("records serialize");
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Warnings and the summary line on standard error.
@@ -316,44 +232,10 @@ fn report(
             );
         }
     }
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let work = |b: &BackendStats| {
-        format!(
-            "{} from cache, {} sent in {}, {}",
-            b.from_cache,
-            b.sent,
-            plural(b.requests, "request", "requests"),
-            plural(b.retries, "retry", "retries")
-        )
-    };
-    let mut parts = Vec::new();
-    if let AnyBackend::Tm(_) = config {
-        let count = |kind: MatchKind| {
-            outcome
-                .translations
-                .iter()
-                .filter(|t| t.backend == "tm" && t.memory.as_ref().is_some_and(|m| m.kind == kind))
-                .count()
-        };
-        parts.push(format!(
-            "{} exact, {} fuzzy",
-            count(MatchKind::Exact),
-            count(MatchKind::Fuzzy)
-        ));
-        if let Some(f) = &s.fallback {
-            parts.push(format!("{} to {} ({})", f.segments, f.backend, work(f)));
-        }
-        parts.push(format!("{} untranslated", s.untranslated));
-    } else {
-        parts.push(work(&s.primary));
-    }
     let _ = writeln!(
         err,
-        "passerelle: {} ({}): {}, {:.1} s",
-        plural(s.segments, "segment", "segments"),
-        config.name(),
-        parts.join(", "),
+        "passerelle: {}, {:.1} s",
+        outcome.summary(config),
         elapsed.as_secs_f64()
     );
 }

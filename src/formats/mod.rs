@@ -2,8 +2,9 @@
 //! alignments and bitexts as parallel text, TSV, JSON lines, bead lists, Moses file pairs,
 //! TMX and XLIFF ([`aligned`] reads them back with what they carry, for review and diffs;
 //! [`lines`] reads two line files as pairs). [`FindingsFormat`]: findings for people
-//! ([`human`]), as JSON, SARIF, JUnit and GitHub annotations. Nothing here segments, aligns or
-//! checks; nothing here prints.
+//! ([`human`]), as JSON, SARIF, JUnit and GitHub annotations. [`sentences`] and
+//! [`translations`] hold what `segment` and `translate` write. Nothing here segments,
+//! translates, aligns or checks; nothing here prints.
 
 pub mod aligned;
 pub mod beads;
@@ -14,8 +15,11 @@ pub mod junit;
 pub mod lines;
 pub mod moses;
 pub mod sarif;
+pub mod scores;
+pub mod sentences;
 pub mod text;
 pub mod tmx;
+pub mod translations;
 pub mod tsv;
 pub mod xliff;
 mod xml;

@@ -21,6 +21,7 @@
 //! After aligning, a source sentence and a target sentence both left without counterpart
 //! side by side are paired, keeping their low confidence (see `fill_gaps`).
 
+pub mod checked;
 pub mod config;
 pub mod pair;
 
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 pub use config::{Config, ConfigError, OutputFormat};
 
 use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Overlaps, Side};
-use crate::check::{self, Baseline, Finding, Severity};
+use crate::check::{self, Finding, Severity};
 use crate::error::{show_path, Error};
 use crate::files;
 use crate::formats::{self, findings, AlignmentFormat};
@@ -150,6 +151,100 @@ impl Summary {
     /// Whether findings at or above the threshold remain.
     pub fn failed(&self) -> bool {
         self.failing > 0
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Summary {
+    /// The run in a few lines for people: per document, findings, files written, time.
+    pub fn lines(&self, output_dir: &Path) -> Vec<String> {
+        let summary = self;
+        let mut lines = Vec::new();
+        for d in &summary.documents {
+            let s = &d.stats;
+            let english = match &d.english {
+                English::Reference(p) => format!("aligned with {}", show_path(p)),
+                English::Backend(b) => format!("translated by {b}"),
+            };
+            lines.push(format!(
+                "{}: {} + {} sentences ({english}), {} ({}), {} low confidence",
+                d.name,
+                s.src_sentences,
+                s.tgt_sentences,
+                plural(s.beads, "bead", "beads"),
+                s.kinds_line(),
+                s.low_confidence
+            ));
+            if d.untranslated > 0 {
+                lines.push(format!(
+                    "warning: {}: {} without a match in the translation memory, left \
+                 untranslated (add a fallback backend to translate them)",
+                    d.name,
+                    plural(d.untranslated, "segment", "segments")
+                ));
+            }
+        }
+        let s = &summary.stats;
+        let c = s.counts;
+        let mut line = format!(
+            "check: {}, {}, {}",
+            plural(c.errors, "error", "errors"),
+            plural(c.warnings, "warning", "warnings"),
+            plural(c.infos, "note", "notes")
+        );
+        if !s.rules.is_empty() {
+            let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            line.push_str(&format!(" ({})", rules.join(", ")));
+        }
+        if summary.baselined > 0 {
+            line.push_str(&format!("; {} accepted by the baseline", summary.baselined));
+        }
+        if summary.failed() {
+            let threshold = summary.fail_on.map_or("never", |t| t.as_str());
+            line.push_str(&format!(
+                "; {} at or above {threshold}",
+                plural(summary.failing, "finding", "findings")
+            ));
+        }
+        lines.push(line);
+        let dir = show_path(output_dir);
+        let names: Vec<String> = summary
+            .written
+            .iter()
+            .map(|p| {
+                p.strip_prefix(output_dir)
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        lines.push(format!(
+            "wrote {} to {}: {}",
+            plural(summary.written.len(), "file", "files"),
+            if dir.ends_with('/') {
+                dir
+            } else {
+                format!("{dir}/")
+            },
+            names.join(" ")
+        ));
+        if let Some(report) = summary
+            .written
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "report.html"))
+        {
+            lines.push(format!(
+                "review: open {} in a browser; {:.2} s in all",
+                show_path(report),
+                summary.elapsed.as_secs_f64()
+            ));
+        } else {
+            lines.push(format!("{:.2} s in all", summary.elapsed.as_secs_f64()));
+        }
+        lines
     }
 }
 
@@ -288,16 +383,12 @@ pub async fn run(
         None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
     };
     let pairs = glossary.term_pairs(src_lang, tgt_lang);
-    let baseline = match &config.check.baseline {
-        Some(path) => {
-            let text = files::read_text(path)?;
-            Some(
-                Baseline::parse(&text)
-                    .map_err(|e| Error::Input(format!("{}: {e}", show_path(path))))?,
-            )
-        }
-        None => None,
-    };
+    let baseline = config
+        .check
+        .baseline
+        .as_deref()
+        .map(checked::read_baseline)
+        .transpose()?;
 
     let cache = match &options.cache {
         Some(path) => Some(Arc::new(Cache::open(path).map_err(TranslateError::from)?)),

@@ -144,6 +144,52 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
+impl Outcome {
+    /// The run in a line for people: segments, backend, matches or requests, cache use.
+    pub fn summary(&self, config: &super::AnyBackend) -> String {
+        let s = &self.stats;
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let work = |b: &BackendStats| {
+            format!(
+                "{} from cache, {} sent in {}, {}",
+                b.from_cache,
+                b.sent,
+                plural(b.requests, "request", "requests"),
+                plural(b.retries, "retry", "retries")
+            )
+        };
+        let mut parts = Vec::new();
+        if let super::AnyBackend::Tm(_) = config {
+            let count = |kind: super::MatchKind| {
+                self.translations
+                    .iter()
+                    .filter(|t| {
+                        t.backend == "tm" && t.memory.as_ref().is_some_and(|m| m.kind == kind)
+                    })
+                    .count()
+            };
+            parts.push(format!(
+                "{} exact, {} fuzzy",
+                count(super::MatchKind::Exact),
+                count(super::MatchKind::Fuzzy)
+            ));
+            if let Some(f) = &s.fallback {
+                parts.push(format!("{} to {} ({})", f.segments, f.backend, work(f)));
+            }
+            parts.push(format!("{} untranslated", s.untranslated));
+        } else {
+            parts.push(work(&s.primary));
+        }
+        format!(
+            "{} ({}): {}",
+            plural(s.segments, "segment", "segments"),
+            config.name(),
+            parts.join(", ")
+        )
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// A backend failed in a way retrying did not or could not fix.

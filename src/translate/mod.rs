@@ -109,6 +109,28 @@ impl Unit {
             Unit::Paragraph => "paragraph",
         }
     }
+
+    /// The segments of `text` to send, in order: its sentences (each on one line), its lines
+    /// as they are when `presegmented` (blank ones too, so that line i answers line i), or its
+    /// paragraphs.
+    pub fn split(self, text: &str, lang: &Lang, presegmented: bool) -> Vec<String> {
+        match self {
+            Unit::Sentence if presegmented => {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                text.lines()
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+                    .collect()
+            }
+            Unit::Sentence => crate::segment::Segmenter::new(lang.clone())
+                .segment(text)
+                .iter()
+                .map(|s| crate::text::one_line(s.span.slice(text)).into_owned())
+                .collect(),
+            Unit::Paragraph => crate::segment::paragraphs(text)
+                .map(|p| p.slice(text).to_string())
+                .collect(),
+        }
+    }
 }
 
 /// One request's worth of segments.
