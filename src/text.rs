@@ -228,6 +228,38 @@ pub fn one_line(sentence: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Cuts `text` to about `max` characters for a message (whitespace runs as one space), with
+/// an ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Escapes `s` for XML or HTML content: `&`, `<` and `>`, and with `quotes` also `"` and `'`
+/// (for attribute values and HTML). Characters XML 1.0 forbids even escaped become U+FFFD, so
+/// that the file stays well-formed. The one escaper of the writers (TMX, XLIFF, JUnit) and of
+/// the review pages.
+pub fn escape_markup(s: &str, quotes: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,8 @@
 //! * `report_browser`: the HTML report in headless Chromium through WebDriver (filter,
 //!   keyboard, screenshot to docs/report.png); skipped without chromium and chromedriver.
 //! * `newcomer`: README's two commands from a fresh copy of the repository.
+//! * `numbers`: the library's number scanner against a plain reference scanner (property
+//!   tests on generated and arbitrary text).
 
 mod align;
 mod check;
@@ -32,6 +34,7 @@ mod common;
 mod diff;
 mod embed;
 mod newcomer;
+mod numbers;
 mod report_browser;
 mod review;
 mod run;

@@ -585,15 +585,7 @@ fn fingerprint_all(bitext: &Bitext, findings: &mut [Finding]) {
     }
 }
 
-/// Cuts `text` to about `max` characters for a message, with an ellipsis.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
-    format!("{}…", cut.trim_end())
-}
+pub(crate) use crate::text::clip;
 
 /// `"a"`, or `"a", "b" or "c"`, for messages.
 pub(crate) fn quoted_list(items: &[String]) -> String {

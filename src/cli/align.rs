@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
@@ -16,7 +16,6 @@ use crate::formats::{AlignmentFormat, Written};
 use crate::glossary::Glossary;
 use crate::pipeline::pair::{align_sentences, translation_lines, Sentences};
 use crate::text::Lang;
-use crate::translate::EngineOptions;
 
 const ABOUT_HEAD: &str = "\
 Align the sentences of a text with those of its translation, as beads (1-1, 2-1, 1-2, 2-2, \
@@ -70,17 +69,6 @@ Examples:
   passerelle align a.fr b.en --embed-endpoint http://localhost:8080/v1 --embed-model bge-m3
   passerelle align --presegmented --src-lang de --tgt-lang fr --translation mt.fr doc.de doc.fr --format beads
   passerelle align a.fr b.en --format moses --out corpus/train";
-
-/// The library's list of alignment formats, as clap offers it.
-impl ValueEnum for AlignmentFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &AlignmentFormat::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
-    }
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct AlignArgs {
@@ -170,8 +158,7 @@ fn embed(
     let embedder = crate::translate::embed::Embedder::new(config)
         .map_err(|e| Failure::Message(e.to_string()))?;
     let cache = super::backend::open_cache(&args.backend)?;
-    let options = super::backend::settings(&args.backend, &args.src_lang, &args.tgt_lang)
-        .map_or_else(|_| EngineOptions::default(), |(s, _)| s.engine_options());
+    let options = args.backend.base_settings().engine_options();
     let (sides, stats) = super::backend::runtime()?
         .block_on(crate::pipeline::embed_sides(
             &embedder,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::builder::TypedValueParser;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{Failure, Verbosity};
 use crate::glossary::Glossary;
@@ -27,39 +27,6 @@ use crate::translate::{
     AnyBackend, BackendError, Cache, EngineError, Job, Progress, Secret, TermPair, TranslateError,
 };
 
-/// The library's list of backends, as clap offers it.
-impl ValueEnum for BackendName {
-    fn value_variants<'a>() -> &'a [Self] {
-        &BackendName::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.describe()))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Variant {
-    EnUs,
-    EnGb,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FormalityArg {
-    Default,
-    /// Sent as prefer_more, which never fails on languages without formality.
-    More,
-    /// Sent as prefer_less.
-    Less,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum CommandFormatArg {
-    /// One segment per line in, one translation per line out.
-    Line,
-    /// {"id", "text"} per line in; a JSON string or {"text"} per line out.
-    Jsonl,
-}
 /// Who translates and how: shared by `translate` and `align --backend`.
 #[derive(Debug, Args)]
 pub(crate) struct BackendArgs {
@@ -104,12 +71,12 @@ pub(crate) struct BackendArgs {
     pub fallback: Option<BackendName>,
 
     /// DeepL: English variant.
-    #[arg(long, value_enum, default_value_t = Variant::EnUs)]
-    target_variant: Variant,
+    #[arg(long, value_enum, default_value_t = EnglishVariant::EnUs)]
+    target_variant: EnglishVariant,
 
     /// DeepL: formality of the translation.
-    #[arg(long, value_enum, default_value_t = FormalityArg::Default)]
-    formality: FormalityArg,
+    #[arg(long, value_enum, default_value_t = Formality::Default)]
+    formality: Formality,
 
     /// DeepL: a description of the text (topic, audience) that guides the translation.
     #[arg(long, value_name = "TEXT")]
@@ -128,8 +95,8 @@ pub(crate) struct BackendArgs {
     retry_base_ms: u64,
 
     /// `command`: how segments are passed to the program.
-    #[arg(long, value_enum, default_value_t = CommandFormatArg::Line)]
-    command_format: CommandFormatArg,
+    #[arg(long, value_enum, default_value_t = CommandFormat::Line)]
+    command_format: CommandFormat,
 
     /// `command`: the program and its arguments, after `--`.
     #[arg(last = true, value_name = "PROGRAM [ARGS]")]
@@ -207,37 +174,18 @@ fn lib_error(e: impl Into<TranslateError>) -> Failure {
     Failure::Message(e.into().to_string())
 }
 
+/// An engine error with what to do about it.
 pub(crate) fn engine_failure(e: EngineError) -> Failure {
-    let mut message = e.to_string();
-    if let EngineError::Backend {
-        backend,
-        translated,
-        error,
-        ..
-    } = &e
-    {
-        let embeddings = backend == crate::translate::embed::NAME;
-        if *translated > 0 {
-            let done = if embeddings {
-                "texts embedded"
-            } else {
-                "segments translated"
-            };
-            message.push_str(&format!(
-                "\n{translated} {done} before that are in the cache: run again to send only the \
-                 rest"
-            ));
-        }
-        if matches!(error, BackendError::Transient { .. }) && message.contains("cannot connect") {
-            let flag = if embeddings {
-                "--embed-endpoint"
-            } else {
-                "--endpoint"
-            };
-            message.push_str(&format!("\nis the server running, and is {flag} right?"));
-        }
-    }
-    Failure::Message(message)
+    let embeddings = matches!(&e, EngineError::Backend { backend, .. } if backend == crate::translate::embed::NAME);
+    let flag = if embeddings {
+        "--embed-endpoint"
+    } else {
+        "--endpoint"
+    };
+    let lines: Vec<String> = std::iter::once(e.to_string())
+        .chain(e.advice(flag))
+        .collect();
+    Failure::Message(lines.join("\n"))
 }
 
 /// A key from the environment; an empty variable counts as unset.
@@ -280,15 +228,7 @@ pub(crate) fn settings(
     if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
         return Err(usage("--timeout must be a positive number of seconds"));
     }
-    let mut settings = Settings {
-        backend,
-        fallback: args.fallback,
-        context: args.context.clone(),
-        concurrency: usize::from(args.concurrency),
-        max_retries: args.max_retries,
-        base_delay: Duration::from_millis(args.retry_base_ms),
-        ..Settings::default()
-    };
+    let mut settings = args.base_settings();
     if backend == BackendName::Tm {
         let mut memory = MemoryConfig::new(args.memories.clone());
         memory.threshold = args.threshold;
@@ -299,15 +239,8 @@ pub(crate) fn settings(
     if args.uses(BackendName::Deepl) {
         settings.deepl = Some(DeeplConfig {
             endpoint: args.endpoint.clone(),
-            target_variant: match args.target_variant {
-                Variant::EnUs => EnglishVariant::EnUs,
-                Variant::EnGb => EnglishVariant::EnGb,
-            },
-            formality: match args.formality {
-                FormalityArg::Default => Formality::Default,
-                FormalityArg::More => Formality::More,
-                FormalityArg::Less => Formality::Less,
-            },
+            target_variant: args.target_variant,
+            formality: args.formality,
             timeout_secs,
             ..DeeplConfig::default()
         });
@@ -335,10 +268,7 @@ pub(crate) fn settings(
             ));
         };
         let mut config = CommandConfig::new(program.clone(), rest.to_vec());
-        config.format = match args.command_format {
-            CommandFormatArg::Line => CommandFormat::Line,
-            CommandFormatArg::Jsonl => CommandFormat::Jsonl,
-        };
+        config.format = args.command_format;
         config.timeout_secs = timeout_secs;
         settings.command = Some(config);
     }
@@ -353,6 +283,19 @@ pub(crate) fn settings(
 }
 
 impl BackendArgs {
+    /// The settings of the flags that every backend shares (and embeddings too).
+    pub(crate) fn base_settings(&self) -> Settings {
+        Settings {
+            backend: self.backend.unwrap_or(BackendName::Tm),
+            fallback: self.fallback,
+            context: self.context.clone(),
+            concurrency: usize::from(self.concurrency),
+            max_retries: self.max_retries,
+            base_delay: Duration::from_millis(self.retry_base_ms),
+            ..Settings::default()
+        }
+    }
+
     fn uses(&self, name: BackendName) -> bool {
         self.backend.unwrap_or(BackendName::Tm) == name || self.fallback == Some(name)
     }

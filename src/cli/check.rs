@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{ArgGroup, Args, ValueEnum};
+use clap::{ArgGroup, Args};
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
@@ -63,28 +63,6 @@ Examples:
   passerelle check -g glossary.tbx aligned.tmx --fail-on warning --severity length-ratio=off
   passerelle check -g glossary.tsv aligned.jsonl --write-baseline .passerelle-baseline.json
   passerelle check -g glossary.tsv aligned.jsonl --baseline .passerelle-baseline.json";
-
-/// The library's list of findings formats, as clap offers it.
-impl ValueEnum for FindingsFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &FindingsFormat::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
-    }
-}
-
-/// The library's `FailOn`, as clap offers it (`check` and `run` take it).
-impl ValueEnum for FailOn {
-    fn value_variants<'a>() -> &'a [Self] {
-        &FailOn::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
-    }
-}
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("input").required(true).args(["alignment", "src"])))]

@@ -31,6 +31,40 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status for bad usage, bad input, or a failed backend.
 pub const EXIT_ERROR: u8 = 2;
 
+/// Offers a list of the library's on the command line: clap takes the type's `ALL`, each
+/// value's name and, where given, its description as help.
+macro_rules! value_enum {
+    ($($ty:ty => $help:expr),* $(,)?) => {$(
+        impl clap::ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &<$ty>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                let help: Option<fn(Self) -> &'static str> = $help;
+                let value = clap::builder::PossibleValue::new(self.name());
+                Some(match help {
+                    Some(help) => value.help(help(*self)),
+                    None => value,
+                })
+            }
+        }
+    )*};
+}
+
+value_enum!(
+    crate::check::FailOn => None,
+    crate::formats::AlignmentFormat => None,
+    crate::formats::FindingsFormat => None,
+    crate::formats::sentences::SentenceFormat => None,
+    crate::formats::translations::TranslationFormat => None,
+    crate::translate::Unit => Some(crate::translate::Unit::describe),
+    crate::translate::settings::BackendName => Some(crate::translate::settings::BackendName::describe),
+    crate::translate::deepl::EnglishVariant => Some(crate::translate::deepl::EnglishVariant::describe),
+    crate::translate::deepl::Formality => Some(crate::translate::deepl::Formality::describe),
+    crate::translate::command::CommandFormat => Some(crate::translate::command::CommandFormat::describe),
+);
+
 /// Lines `  NAME  description` for help texts, the names padded to one width: the lists of
 /// rules and formats come from the library, so help cannot fall behind it.
 fn help_list(items: &[(&str, String)]) -> String {

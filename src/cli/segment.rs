@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
@@ -38,17 +38,6 @@ Examples:
   passerelle segment corpora/microsoft-build/article.fr.txt
   passerelle segment --lang en --format jsonl article.en.txt
   echo 'Il est parti.Elle reste.' | passerelle segment";
-
-/// The library's list of sentence formats, as clap offers it.
-impl ValueEnum for SentenceFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &SentenceFormat::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
-    }
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct SegmentArgs {

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::backend::{settings, translate_segments, usage, BackendArgs};
 use super::output::Output;
@@ -75,36 +75,6 @@ Examples:
 
 Exit status: 0 success (untranslated segments are reported, not failures); 2 bad usage, bad \
 input, or a backend that failed.";
-
-/// The library's `Unit`, as clap offers it.
-impl ValueEnum for Unit {
-    fn value_variants<'a>() -> &'a [Self] {
-        &Unit::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        let help = match self {
-            Unit::Sentence => {
-                "Sentence by sentence: line i of the text output translates sentence i"
-            }
-            Unit::Paragraph => {
-                "Whole paragraphs (more context for the engine); paragraphs are kept in the output"
-            }
-        };
-        Some(clap::builder::PossibleValue::new(self.name()).help(help))
-    }
-}
-
-/// The library's list of translation formats, as clap offers it.
-impl ValueEnum for TranslationFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &TranslationFormat::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
-    }
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct TranslateArgs {

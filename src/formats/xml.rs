@@ -1,21 +1,10 @@
-//! XML escaping for the writers (TMX, XLIFF, JUnit): text and attribute values made safe,
-//! with the characters XML 1.0 forbids even when escaped replaced by U+FFFD so the file stays
-//! well-formed. Reading XML is quick-xml's work; this module only writes.
+//! XML escaping for the writers (TMX, XLIFF, JUnit): text and attribute values made safe
+//! with the one escaper (`text::escape_markup`). Reading XML is quick-xml's work; this module
+//! only writes.
 
 /// Escapes text content.
 pub(crate) fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
-            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_markup(s, false)
 }
 
 /// Escapes an attribute value (quoted with `"`); line breaks and tabs are kept as character

@@ -30,6 +30,7 @@ use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 use super::html::{esc, BASE_CSS};
 use super::Document;
 use crate::align::BeadRecord;
+use crate::text::clip;
 
 /// How one place of the text differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -190,15 +191,6 @@ fn ranges(doc: &Document) -> Result<Vec<Ranges>, DiffError> {
 
 fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn clip(text: &str, max: usize) -> String {
-    let text = words(text);
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
-    format!("{}…", cut.trim_end())
 }
 
 /// Refuses alignments of different source texts, saying where they part.

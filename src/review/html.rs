@@ -360,18 +360,7 @@ pub(crate) fn language(lang: &Lang) -> String {
 
 /// Escapes text for HTML content and double-quoted attributes.
 pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_markup(s, true)
 }
 
 /// Shared by the report and the diff page: a quiet, readable page that prints well.

@@ -30,6 +30,26 @@ pub enum CommandFormat {
     Jsonl,
 }
 
+impl CommandFormat {
+    pub const ALL: [CommandFormat; 2] = [CommandFormat::Line, CommandFormat::Jsonl];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CommandFormat::Line => "line",
+            CommandFormat::Jsonl => "jsonl",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CommandFormat::Line => "one segment per line in, one translation per line out",
+            CommandFormat::Jsonl => {
+                "{\"id\", \"text\"} per line in; a JSON string or {\"text\"} per line out"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandConfig {

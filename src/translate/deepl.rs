@@ -51,7 +51,45 @@ pub enum Formality {
     Less,
 }
 
+impl EnglishVariant {
+    pub const ALL: [EnglishVariant; 2] = [EnglishVariant::EnUs, EnglishVariant::EnGb];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EnglishVariant::EnUs => "en-us",
+            EnglishVariant::EnGb => "en-gb",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            EnglishVariant::EnUs => "American English",
+            EnglishVariant::EnGb => "British English",
+        }
+    }
+}
+
 impl Formality {
+    pub const ALL: [Formality; 3] = [Formality::Default, Formality::More, Formality::Less];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Formality::Default => "default",
+            Formality::More => "more",
+            Formality::Less => "less",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Formality::Default => "the engine's default",
+            Formality::More => {
+                "sent as prefer_more, which never fails on languages without formality"
+            }
+            Formality::Less => "sent as prefer_less",
+        }
+    }
+
     fn wire(self) -> Option<&'static str> {
         match self {
             Formality::Default => None,

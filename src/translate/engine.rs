@@ -221,6 +221,38 @@ impl EngineError {
             EngineError::Cache(_) => None,
         }
     }
+
+    /// What the person who ran the job can do next, in a line or two: run again (finished
+    /// work is cached), check that the server is up at `endpoint` (how the caller names the
+    /// setting).
+    pub fn advice(&self, endpoint: &str) -> Vec<String> {
+        let EngineError::Backend {
+            backend,
+            translated,
+            error,
+            ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut advice = Vec::new();
+        if *translated > 0 {
+            let done = if backend == super::embed::NAME {
+                "texts embedded"
+            } else {
+                "segments translated"
+            };
+            advice.push(format!(
+                "{translated} {done} before that are in the cache: run again to send only the rest"
+            ));
+        }
+        if matches!(error, BackendError::Transient { .. })
+            && self.to_string().contains("cannot connect")
+        {
+            advice.push(format!("is the server running, and is {endpoint} right?"));
+        }
+        advice
+    }
 }
 
 /// A service the engine can drive: one request per batch of texts, one result per text.

@@ -110,6 +110,17 @@ impl Unit {
         }
     }
 
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Sentence => {
+                "sentence by sentence: line i of the text output translates sentence i"
+            }
+            Unit::Paragraph => {
+                "whole paragraphs (more context for the engine); paragraphs are kept in the output"
+            }
+        }
+    }
+
     /// The segments of `text` to send, in order: its sentences (each on one line), its lines
     /// as they are when `presegmented` (blank ones too, so that line i answers line i), or its
     /// paragraphs.

@@ -48,6 +48,10 @@ impl BackendName {
         BackendName::Command,
     ];
 
+    pub fn name(self) -> &'static str {
+        self.as_str()
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             BackendName::Tm => "tm",
@@ -59,7 +63,7 @@ impl BackendName {
     }
 
     /// What the backend is, in a line for help texts.
-    pub fn describe(&self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             BackendName::Tm => "offline translation memory (TMX or TSV)",
             BackendName::Deepl => "DeepL API v2",
