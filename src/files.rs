@@ -8,6 +8,14 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::text::Utf8Error;
 
+/// The file name's extension in lower case (empty without one), to tell formats apart.
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 /// Reads a file, or standard input for `-`, as UTF-8 text. A BOM is kept (spans count it).
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = if path.as_os_str() == "-" {

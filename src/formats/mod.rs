@@ -251,12 +251,7 @@ impl BitextFormat {
     /// Picks the format from the file name, or from the first non-blank character when the
     /// extension says nothing (`<` TMX, `{` JSON lines, anything else TSV).
     pub fn detect(path: &Path, text: &str) -> BitextFormat {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match ext.as_str() {
+        match crate::files::extension(path).as_str() {
             "tmx" => BitextFormat::Tmx,
             "xlf" | "xliff" => BitextFormat::Xliff,
             "jsonl" | "ndjson" | "json" => BitextFormat::Jsonl,

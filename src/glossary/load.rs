@@ -130,12 +130,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Glossary, LoadError> {
 }
 
 fn detect(path: &Path, text: &str) -> Format {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
+    match crate::files::extension(path).as_str() {
         "tsv" | "tab" | "txt" => Format::Tsv,
         "csv" => Format::Csv,
         "tbx" | "xml" => Format::Tbx,
