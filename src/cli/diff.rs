@@ -4,13 +4,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::error::show_path;
 use crate::formats::aligned;
-use crate::review::{diff, Document};
+use crate::review::diff::{self, DiffFormat};
+use crate::review::Document;
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -41,16 +42,6 @@ Examples:
   passerelle diff before/article.jsonl out/article.jsonl
   passerelle diff gold.jsonl out/article.jsonl --format json -o diff.json
   passerelle diff a.xlf b.xlf --format html -o diff.html";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DiffFormat {
-    /// Unified-diff-like text, coloured on a terminal.
-    Text,
-    /// One JSON document.
-    Json,
-    /// A self-contained HTML page.
-    Html,
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
@@ -102,21 +93,9 @@ pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failu
     let (old, new) = (&docs[0], &docs[1]);
     let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;
     let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    let bytes = match args.format {
-        DiffFormat::Text => {
-            let colour = to_stdout
-                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            diff::to_text(&result, old, new, colour).into_bytes()
-        }
-        DiffFormat::Json => diff::to_json(&result, old, new),
-        DiffFormat::Html => diff::to_html(
-            &result,
-            old,
-            new,
-            concat!("passerelle ", env!("CARGO_PKG_VERSION")),
-        )
-        .into_bytes(),
-    };
+    let colour = to_stdout
+        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let bytes = args.format.render(&result, old, new, colour);
     let mut out = Output::to(args.out.clone());
     out.write_all(&bytes)?;
     out.finish()?;

@@ -58,6 +58,7 @@ value_enum!(
     crate::formats::FindingsFormat => None,
     crate::formats::sentences::SentenceFormat => None,
     crate::formats::translations::TranslationFormat => None,
+    crate::review::diff::DiffFormat => Some(crate::review::diff::DiffFormat::describe),
     crate::translate::Unit => Some(crate::translate::Unit::describe),
     crate::translate::settings::BackendName => Some(crate::translate::settings::BackendName::describe),
     crate::translate::deepl::EnglishVariant => Some(crate::translate::deepl::EnglishVariant::describe),

@@ -830,6 +830,49 @@ tr.split .tag, tr.merged .tag, tr.regrouped .tag { background: var(--low); }
 .empty { color: var(--muted); font-style: italic; }
 ";
 
+/// The formats a diff is written in: the one list `diff --format` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Html,
+}
+
+impl DiffFormat {
+    pub const ALL: [DiffFormat; 3] = [DiffFormat::Text, DiffFormat::Json, DiffFormat::Html];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DiffFormat::Text => "text",
+            DiffFormat::Json => "json",
+            DiffFormat::Html => "html",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            DiffFormat::Text => "unified-diff-like text, coloured on a terminal",
+            DiffFormat::Json => "one JSON document",
+            DiffFormat::Html => "a self-contained HTML page",
+        }
+    }
+
+    /// The diff in this format; `colour` asks the text format for ANSI colours.
+    pub fn render(self, diff: &Diff, old: &Document, new: &Document, colour: bool) -> Vec<u8> {
+        match self {
+            DiffFormat::Text => to_text(diff, old, new, colour).into_bytes(),
+            DiffFormat::Json => to_json(diff, old, new),
+            DiffFormat::Html => to_html(
+                diff,
+                old,
+                new,
+                concat!("passerelle ", env!("CARGO_PKG_VERSION")),
+            )
+            .into_bytes(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
