@@ -1146,6 +1146,30 @@ fn command_translates_line_by_line_with_a_real_program() {
 }
 
 #[test]
+fn a_backend_that_takes_no_glossary_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = command_script(dir.path(), "cat\n");
+    let out = translate("command")
+        .args([
+            "--no-cache",
+            "-g",
+            "glossary/microsoft-build.tsv",
+            "--",
+            "sh",
+        ])
+        .arg(&script)
+        .write_stdin("Un.")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("warning: command takes no glossary"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
 fn command_failures_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [

@@ -176,6 +176,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn files_are_read_as_beads_or_as_indexed_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let beads = dir.path().join("a.beads");
+        std::fs::write(&beads, "[0]:[0,1]:0.9\n[1]:[]\n").unwrap();
+        let read = read_file(&beads).unwrap();
+        assert_eq!(
+            (read[0].tgt.clone(), read[1].tgt.clone()),
+            (vec![0, 1], vec![])
+        );
+        let jsonl = dir.path().join("a.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"src\":[0],\"tgt\":[0,1],\"source\":\"A\",\"target\":\"a b\"}\n",
+        )
+        .unwrap();
+        assert_eq!(read_file(&jsonl).unwrap()[0].tgt, vec![0, 1]);
+        std::fs::write(&jsonl, "{\"source\":\"A\",\"target\":\"a\"}\n").unwrap();
+        let e = read_file(&jsonl).unwrap_err().to_string();
+        assert!(
+            e.contains("a.jsonl: some records have no `src` and `tgt`"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn round_trip() {
         let alignment = Alignment {
             beads: vec![
