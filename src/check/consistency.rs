@@ -15,8 +15,19 @@ use std::hash::Hasher as _;
 
 use super::terms::{Compiled, PairMatches};
 use super::{clip, Finding, Rule};
+use super::{RuleInfo, Severity};
 use crate::glossary::matcher::{load_short, FxHasher};
 use crate::text::{Bitext, Span};
+
+pub(super) const INCONSISTENT_TRANSLATION: RuleInfo = RuleInfo {
+    id: "inconsistent-translation",
+    default_severity: Severity::Warning,
+    summary: "Same source translated differently",
+    description: "A glossary term with several accepted renderings is rendered differently \
+        across the document, or the same source segment is translated differently. \
+        Pick one rendering and use it everywhere.",
+    pair_check: None,
+};
 
 #[derive(Default)]
 pub(super) struct Tracker {

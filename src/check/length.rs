@@ -4,7 +4,17 @@
 //! judged because their ratio varies too much.
 
 use super::{Finding, LengthRatio, Rule};
+use super::{RuleInfo, Severity};
 use crate::text::{Lang, Pair, Span};
+
+pub(super) const LENGTH_RATIO: RuleInfo = RuleInfo {
+    id: "length-ratio",
+    default_severity: Severity::Info,
+    summary: "Translation far shorter or longer than expected",
+    description: "The translation is far shorter or longer than translations between these \
+        languages usually are, which often means a sentence was dropped or added.",
+    pair_check: None,
+};
 
 /// Target characters per source character in ordinary translations.
 pub(super) fn usual_ratio(src: &Lang, tgt: &Lang) -> f64 {

@@ -29,105 +29,82 @@ use crate::text::{Bitext, Lang, Pair, Span};
 
 pub use baseline::{Baseline, BaselineError};
 
-/// A check, by its stable id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Rule {
-    MissingTerm,
-    ForbiddenTerm,
-    NameMismatch,
-    NumberMismatch,
-    Untranslated,
-    InconsistentTranslation,
-    LengthRatio,
+/// What a rule is, for people and for SARIF: its id, default severity and texts. Each rule
+/// family's file defines one per rule; [`rules!`] lists them.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// The stable id used on the command line, in reports and in baselines.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line on what the rule finds.
+    pub summary: &'static str,
+    /// What the rule checks and how to fix what it finds.
+    pub description: &'static str,
+    /// For a rule that looks at one pair at a time and needs neither the glossary nor the
+    /// rest of the document: the check, run on every pair whose source and target are both
+    /// non-blank, while the rule is on.
+    pub pair_check: Option<PairCheck>,
+}
+
+/// A rule that judges one pair alone: `(segment, pair, findings)`.
+pub type PairCheck = fn(usize, &Pair, &mut Vec<Finding>);
+
+/// The one list of rules: adding a rule is its file (with its [`RuleInfo`]) plus one line
+/// here. The order is the order of `--help`, SARIF and of findings on the same segment.
+macro_rules! rules {
+    ($($variant:ident => $info:expr,)*) => {
+        /// A check, by its stable id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// What the rule is.
+            pub fn info(&self) -> &'static RuleInfo {
+                match self {
+                    $(Rule::$variant => &$info,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    MissingTerm => terms::MISSING_TERM,
+    ForbiddenTerm => terms::FORBIDDEN_TERM,
+    NameMismatch => terms::NAME_MISMATCH,
+    NumberMismatch => numbers::NUMBER_MISMATCH,
+    Untranslated => untranslated::UNTRANSLATED,
+    InconsistentTranslation => consistency::INCONSISTENT_TRANSLATION,
+    LengthRatio => length::LENGTH_RATIO,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 7] = [
-        Rule::MissingTerm,
-        Rule::ForbiddenTerm,
-        Rule::NameMismatch,
-        Rule::NumberMismatch,
-        Rule::Untranslated,
-        Rule::InconsistentTranslation,
-        Rule::LengthRatio,
-    ];
-
     /// The stable id used on the command line, in reports and in baselines.
     pub fn id(&self) -> &'static str {
-        match self {
-            Rule::MissingTerm => "missing-term",
-            Rule::ForbiddenTerm => "forbidden-term",
-            Rule::NameMismatch => "name-mismatch",
-            Rule::NumberMismatch => "number-mismatch",
-            Rule::Untranslated => "untranslated",
-            Rule::InconsistentTranslation => "inconsistent-translation",
-            Rule::LengthRatio => "length-ratio",
-        }
+        self.info().id
     }
 
     pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.id() == id)
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
     pub fn default_severity(&self) -> Severity {
-        match self {
-            Rule::InconsistentTranslation => Severity::Warning,
-            Rule::LengthRatio => Severity::Info,
-            _ => Severity::Error,
-        }
+        self.info().default_severity
     }
 
     /// One line on what the rule finds.
     pub fn summary(&self) -> &'static str {
-        match self {
-            Rule::MissingTerm => "Glossary term not rendered as the glossary requires",
-            Rule::ForbiddenTerm => "Forbidden rendering used in the translation",
-            Rule::NameMismatch => "Proper name not written verbatim in the translation",
-            Rule::NumberMismatch => "Number in the source missing from the translation",
-            Rule::Untranslated => "Segment left empty or copied from the source",
-            Rule::InconsistentTranslation => "Same source translated differently",
-            Rule::LengthRatio => "Translation far shorter or longer than expected",
-        }
+        self.info().summary
     }
 
     /// What the rule checks and how to fix what it finds.
     pub fn description(&self) -> &'static str {
-        match self {
-            Rule::MissingTerm => {
-                "The source contains a glossary term (or an inflected form of it) and the \
-                 translation contains none of the term's accepted renderings (or their \
-                 inflected forms). Use one of the renderings the glossary gives, or add an \
-                 accepted rendering to the glossary."
-            }
-            Rule::ForbiddenTerm => {
-                "The translation uses a rendering the glossary forbids (everywhere, or where \
-                 the source contains a given term). Replace it with the accepted rendering."
-            }
-            Rule::NameMismatch => {
-                "A proper name from the glossary appears in the source, but not verbatim in \
-                 the translation: case, accents and ligatures must be exact (a possessive 's \
-                 or a French elision next to it is fine)."
-            }
-            Rule::NumberMismatch => {
-                "A number written in digits in the source has no equal in the translation. \
-                 Values are compared across locales: 3,5 = 3.5; 1 000 = 1,000; 14 h 30 = \
-                 2:30 p.m.; 50e = 50th; 4,20 € = €4.20. Numbers the translation adds are fine."
-            }
-            Rule::Untranslated => {
-                "The translation is empty, or a copy of the source, although the segment is \
-                 more than a name or a number."
-            }
-            Rule::InconsistentTranslation => {
-                "A glossary term with several accepted renderings is rendered differently \
-                 across the document, or the same source segment is translated differently. \
-                 Pick one rendering and use it everywhere."
-            }
-            Rule::LengthRatio => {
-                "The translation is far shorter or longer than translations between these \
-                 languages usually are, which often means a sentence was dropped or added."
-            }
-        }
+        self.info().description
     }
 }
 
@@ -423,6 +400,8 @@ struct Run<'c> {
     consistency: consistency::Tracker,
     number_checker: numbers::Checker,
     findings: Vec<Finding>,
+    /// The rules on that judge each pair alone ([`RuleInfo::pair_check`]).
+    pair_checks: Vec<PairCheck>,
     // Which rules are on, looked up once: `pair` runs for every pair of documents of
     // millions.
     want_terms: bool,
@@ -451,6 +430,11 @@ impl<'c> Run<'c> {
             consistency: consistency::Tracker::default(),
             number_checker: numbers::Checker::default(),
             findings: Vec::new(),
+            pair_checks: Rule::ALL
+                .iter()
+                .filter(|r| options.on(**r))
+                .filter_map(|r| r.info().pair_check)
+                .collect(),
             want_terms: glossary_rules.iter().any(|r| options.on(*r))
                 || consistency_on
                 || untranslated_on,
@@ -496,6 +480,9 @@ impl<'c> Run<'c> {
             untranslated::check(index, pair, tgt_blank, copied, names, findings);
         }
         if !tgt_blank {
+            for check in &self.pair_checks {
+                check(index, pair, findings);
+            }
             if self.numbers_on {
                 self.number_checker
                     .check(index, pair, self.src_lang, self.tgt_lang, findings);

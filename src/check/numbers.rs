@@ -4,8 +4,19 @@
 //! target spells out in letters (`4` as `four`) counts. Numbers the target adds are fine.
 
 use super::{Finding, Rule};
+use super::{RuleInfo, Severity};
 use crate::numbers::{self, Found};
 use crate::text::{Lang, Pair};
+
+pub(super) const NUMBER_MISMATCH: RuleInfo = RuleInfo {
+    id: "number-mismatch",
+    default_severity: Severity::Error,
+    summary: "Number in the source missing from the translation",
+    description: "A number written in digits in the source has no equal in the translation. \
+        Values are compared across locales: 3,5 = 3.5; 1 000 = 1,000; 14 h 30 = \
+        2:30 p.m.; 50e = 50th; 4,20 € = €4.20. Numbers the translation adds are fine.",
+    pair_check: None,
+};
 
 /// Checks pairs with buffers reused from one pair to the next: on large documents, numbers
 /// are everywhere, and allocating for each one showed in profiles.

@@ -12,9 +12,40 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{clip, quoted_list, Finding, Options, Rule};
+use super::{RuleInfo, Severity};
 use crate::glossary::matcher::{Hit, Matcher, MatcherBuilder, Scanner, Verify};
 use crate::glossary::{Entry, Glossary, Kind};
 use crate::text::{Lang, Pair, Span};
+
+pub(super) const MISSING_TERM: RuleInfo = RuleInfo {
+    id: "missing-term",
+    default_severity: Severity::Error,
+    summary: "Glossary term not rendered as the glossary requires",
+    description: "The source contains a glossary term (or an inflected form of it) and the \
+        translation contains none of the term's accepted renderings (or their \
+        inflected forms). Use one of the renderings the glossary gives, or add an \
+        accepted rendering to the glossary.",
+    pair_check: None,
+};
+
+pub(super) const FORBIDDEN_TERM: RuleInfo = RuleInfo {
+    id: "forbidden-term",
+    default_severity: Severity::Error,
+    summary: "Forbidden rendering used in the translation",
+    description: "The translation uses a rendering the glossary forbids (everywhere, or where \
+        the source contains a given term). Replace it with the accepted rendering.",
+    pair_check: None,
+};
+
+pub(super) const NAME_MISMATCH: RuleInfo = RuleInfo {
+    id: "name-mismatch",
+    default_severity: Severity::Error,
+    summary: "Proper name not written verbatim in the translation",
+    description: "A proper name from the glossary appears in the source, but not verbatim in \
+        the translation: case, accents and ligatures must be exact (a possessive 's \
+        or a French elision next to it is fine).",
+    pair_check: None,
+};
 
 /// What a form stands for; forms are tagged with their index in `Compiled::roles`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,17 @@
 
 use super::consistency::words;
 use super::{clip, Finding, Rule};
+use super::{RuleInfo, Severity};
 use crate::text::{Pair, Span};
+
+pub(super) const UNTRANSLATED: RuleInfo = RuleInfo {
+    id: "untranslated",
+    default_severity: Severity::Error,
+    summary: "Segment left empty or copied from the source",
+    description: "The translation is empty, or a copy of the source, although the segment is \
+        more than a name or a number.",
+    pair_check: None,
+};
 
 /// Reports `pair` when its target is blank, or `copied` (it has the source's words), unless
 /// the source is only names (`names`, spans in it) and numbers.

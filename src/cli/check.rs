@@ -32,12 +32,13 @@ files with one segment per line (line i against line i; blank lines pair with bl
 
 /// The help text, with the rules and formats listed from the library's own lists.
 pub(crate) fn long_about() -> String {
-    let rules = Rule::ALL.map(|r| {
+    let rules = Rule::ALL.iter().map(|r| {
         (
             r.id(),
             format!("{:<8} {}", r.default_severity().as_str(), r.summary()),
         )
     });
+    let rules: Vec<_> = rules.collect();
     let formats = FindingsFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
     format!(
         "{ABOUT_HEAD}\n\nRules (id, default severity):\n{}Change a severity with --severity \
