@@ -39,6 +39,7 @@ pub mod error;
 pub mod files;
 pub mod formats;
 pub mod glossary;
+pub mod lang;
 pub mod numbers;
 pub mod pipeline;
 pub mod review;

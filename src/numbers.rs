@@ -363,7 +363,7 @@ fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Found>) -> u
     let readings = interpret(text, groups, seps, lang);
     match readings {
         Some((value, alternative)) => {
-            let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty());
+            let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty(), lang);
             push(out, Span::new(start, stop), value, alternative, ordinal);
             stop
         }
@@ -422,7 +422,7 @@ fn interpret(
         }
         // "1,000" or "1.000": which one is the decimal mark depends on the locale.
         let thousand = decimal(text, groups, None);
-        let comma_is_decimal = *lang == Lang::Fr;
+        let comma_is_decimal = lang.profile().decimal_comma;
         let decimal_first = (last == ',') == comma_is_decimal;
         return Some(if decimal_first {
             (decimal_reading, Some(thousand))
@@ -541,18 +541,13 @@ fn meridiem(text: &str, pos: usize) -> Option<(usize, bool)> {
     None
 }
 
-/// Ordinal suffixes, French and English, lower case.
-const ORDINAL_SUFFIXES: &[&str] = &[
-    "er", "re", "ère", "ere", "e", "ème", "eme", "es", "ers", "res", "ères", "èmes", "emes", "nd",
-    "nde", "nds", "ndes", "d", "de", "st", "rd", "th", "ᵉ", "ᵉʳ", "ʳᵉ", "ᵈ", "ᵉˢ",
-];
-
 /// The most characters an ordinal suffix has.
 const ORDINAL_SUFFIX_CHARS: usize = 4;
 
 /// An ordinal suffix glued to an integer at `pos` (`1er`, `50e`, `2nd`, `4th`, `XIXᵉ`).
-fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
-    if !integer {
+fn ordinal_suffix(text: &str, pos: usize, integer: bool, lang: &Lang) -> (usize, bool) {
+    let suffixes = lang.profile().ordinal_suffixes;
+    if !integer || suffixes.is_empty() {
         return (pos, false);
     }
     let rest = &text[pos..];
@@ -580,98 +575,16 @@ fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
     for c in word.chars().flat_map(char::to_lowercase) {
         n += c.encode_utf8(&mut lower[n..]).len();
     }
-    if ORDINAL_SUFFIXES.iter().any(|s| s.as_bytes() == &lower[..n]) {
+    if suffixes.iter().any(|s| s.as_bytes() == &lower[..n]) {
         (pos + len, true)
     } else {
         (pos, false)
     }
 }
 
-/// Small numbers spelled out in English (cardinals and ordinals), with their values.
-pub const WORDS_EN: &[(&str, u32)] = &[
-    ("zero", 0),
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-    ("thousand", 1000),
-    ("first", 1),
-    ("second", 2),
-    ("third", 3),
-    ("fourth", 4),
-    ("fifth", 5),
-    ("sixth", 6),
-    ("seventh", 7),
-    ("eighth", 8),
-    ("ninth", 9),
-    ("tenth", 10),
-];
-
-/// Small numbers spelled out in French (cardinals and ordinals), with their values.
-pub const WORDS_FR: &[(&str, u32)] = &[
-    ("zéro", 0),
-    ("un", 1),
-    ("une", 1),
-    ("deux", 2),
-    ("trois", 3),
-    ("quatre", 4),
-    ("cinq", 5),
-    ("six", 6),
-    ("sept", 7),
-    ("huit", 8),
-    ("neuf", 9),
-    ("dix", 10),
-    ("onze", 11),
-    ("douze", 12),
-    ("treize", 13),
-    ("quatorze", 14),
-    ("quinze", 15),
-    ("seize", 16),
-    ("vingt", 20),
-    ("trente", 30),
-    ("quarante", 40),
-    ("cinquante", 50),
-    ("soixante", 60),
-    ("cent", 100),
-    ("mille", 1000),
-    ("premier", 1),
-    ("première", 1),
-    ("deuxième", 2),
-    ("second", 2),
-    ("seconde", 2),
-    ("troisième", 3),
-    ("quatrième", 4),
-    ("cinquième", 5),
-    ("dixième", 10),
-];
-
 /// Small numbers spelled out in letters (`four`, `quatre`, `twenty`, `fifth`), each as a
-/// [`Number`] with a decimal value. Only French and English are known; other languages give
-/// nothing.
+/// [`Number`] with a decimal value, from the language profile's
+/// [`number_words`](crate::lang::Profile::number_words); languages without them give nothing.
 pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
     let mut found = Vec::new();
     words_into(text, lang, &mut found);
@@ -680,11 +593,10 @@ pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
 
 /// Numbers spelled out in letters in `text`, appended to `out`; see [`words`].
 pub(crate) fn words_into(text: &str, lang: &Lang, out: &mut Vec<Found>) {
-    let table = match lang {
-        Lang::Fr => WORDS_FR,
-        Lang::En => WORDS_EN,
-        Lang::Other(_) => return,
-    };
+    let table = lang.profile().number_words;
+    if table.is_empty() {
+        return;
+    }
     let mut lower = String::new();
     for (start, word) in words_of(text) {
         lower.clear();

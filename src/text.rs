@@ -82,10 +82,12 @@ impl Lang {
             return None;
         }
         let primary = primary.to_ascii_lowercase();
-        Some(match primary.as_str() {
-            "fr" | "fra" | "fre" => Lang::Fr,
-            "en" | "eng" => Lang::En,
-            _ => Lang::Other(primary),
+        // Aliases ("fra") become the profile's own code, so each language has one value.
+        Some(match crate::lang::find(&primary).map(|p| p.code) {
+            Some("fr") => Lang::Fr,
+            Some("en") => Lang::En,
+            Some(code) => Lang::Other(code.to_string()),
+            None => Lang::Other(primary),
         })
     }
 

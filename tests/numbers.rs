@@ -8,7 +8,7 @@ use passerelle::text::Lang;
 use proptest::prelude::*;
 
 mod reference {
-    use passerelle::numbers::{Number, Value, WORDS_EN, WORDS_FR};
+    use passerelle::numbers::{Number, Value};
     use passerelle::text::{Lang, Span};
 
     /// Numbers written in digits in `text`, in order. The language decides ambiguous separators:
@@ -97,7 +97,7 @@ mod reference {
         let readings = interpret(text, groups, seps, lang);
         match readings {
             Some((value, alternative)) => {
-                let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty());
+                let (stop, ordinal) = ordinal_suffix(text, end, seps.is_empty(), lang);
                 push(
                     text,
                     out,
@@ -168,7 +168,7 @@ mod reference {
             }
             // "1,000" or "1.000": which one is the decimal mark depends on the locale.
             let thousand = Value::Decimal(canonical(&joined(0..2), ""));
-            let comma_is_decimal = *lang == Lang::Fr;
+            let comma_is_decimal = lang.profile().decimal_comma;
             let decimal_first = (last == ',') == comma_is_decimal;
             return Some(if decimal_first {
                 (decimal, Some(thousand))
@@ -301,14 +301,9 @@ mod reference {
         None
     }
 
-    /// Ordinal suffixes, French and English, lower case.
-    const ORDINAL_SUFFIXES: &[&str] = &[
-        "er", "re", "ère", "ere", "e", "ème", "eme", "es", "ers", "res", "ères", "èmes", "emes",
-        "nd", "nde", "nds", "ndes", "d", "de", "st", "rd", "th", "ᵉ", "ᵉʳ", "ʳᵉ", "ᵈ", "ᵉˢ",
-    ];
-
-    /// An ordinal suffix glued to an integer at `pos` (`1er`, `50e`, `2nd`, `4th`, `XIXᵉ`).
-    fn ordinal_suffix(text: &str, pos: usize, integer: bool) -> (usize, bool) {
+    /// An ordinal suffix of the language glued to an integer at `pos` (`1er`, `50e`, `2nd`,
+    /// `4th`, `XIXᵉ`).
+    fn ordinal_suffix(text: &str, pos: usize, integer: bool, lang: &Lang) -> (usize, bool) {
         if !integer {
             return (pos, false);
         }
@@ -327,7 +322,7 @@ mod reference {
             return (pos, false);
         }
         let suffix = rest[..len].to_lowercase();
-        if ORDINAL_SUFFIXES.contains(&suffix.as_str()) {
+        if lang.profile().ordinal_suffixes.contains(&suffix.as_str()) {
             (pos + len, true)
         } else {
             (pos, false)
@@ -338,11 +333,7 @@ mod reference {
     /// [`Number`] with a decimal value. Only French and English are known; other languages give
     /// nothing.
     pub fn words(text: &str, lang: &Lang) -> Vec<Number> {
-        let table = match lang {
-            Lang::Fr => WORDS_FR,
-            Lang::En => WORDS_EN,
-            Lang::Other(_) => return Vec::new(),
-        };
+        let table = lang.profile().number_words;
         let mut out = Vec::new();
         let mut lower = String::new();
         for (start, word) in words_of(text) {

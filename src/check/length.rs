@@ -16,15 +16,6 @@ pub(super) const LENGTH_RATIO: RuleInfo = RuleInfo {
     pair_check: None,
 };
 
-/// Target characters per source character in ordinary translations.
-pub(super) fn usual_ratio(src: &Lang, tgt: &Lang) -> f64 {
-    match (src, tgt) {
-        (Lang::Fr, Lang::En) => 0.88,
-        (Lang::En, Lang::Fr) => 1.0 / 0.88,
-        _ => 1.0,
-    }
-}
-
 pub(super) fn check(
     segment: usize,
     pair: &Pair,
@@ -39,7 +30,7 @@ pub(super) fn check(
         return;
     }
     let tgt_chars = pair.tgt.trim().chars().count();
-    let usual = usual_ratio(src_lang, tgt_lang);
+    let usual = src_lang.length_ratio_to(tgt_lang);
     let relative = tgt_chars as f64 / src_chars as f64 / usual;
     let word = if relative < bounds.min {
         "shorter"

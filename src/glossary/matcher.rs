@@ -717,33 +717,14 @@ fn ascii_lower8(x: u64) -> u64 {
     x | ((at_least_a & !above_z & HIGH) >> 2)
 }
 
-/// Masculine/feminine (French) and irregular plural (English) spellings of a folded word
-/// that its stem does not cover.
+/// Spellings of a folded word that its stem does not cover (the language's
+/// [`variants`](crate::lang::Profile::variants): French feminines, English irregular plurals).
 fn variants(lang: &Lang, folded: &str) -> Vec<String> {
-    const FRENCH: &[(&str, &str)] = &[
-        ("teur", "trice"),
-        ("eur", "euse"),
-        ("if", "ive"),
-        ("ic", "ique"),
-        ("eau", "elle"),
-    ];
-    const ENGLISH: &[(&str, &str)] = &[
-        ("man", "men"),
-        ("sis", "ses"),
-        ("child", "children"),
-        ("person", "people"),
-        ("foot", "feet"),
-        ("tooth", "teeth"),
-        ("mouse", "mice"),
-        ("datum", "data"),
-        ("criterion", "criteria"),
-        ("phenomenon", "phenomena"),
-    ];
-    let (pairs, plural_s) = match lang {
-        Lang::Fr => (FRENCH, true),
-        Lang::En => (ENGLISH, false),
-        Lang::Other(_) => return Vec::new(),
-    };
+    let profile = lang.profile();
+    let (pairs, plural_s) = (profile.variants, profile.plural_s_variants);
+    if pairs.is_empty() {
+        return Vec::new();
+    }
     if folded.chars().count() < 4 {
         return Vec::new();
     }

@@ -19,17 +19,13 @@
 
 use std::borrow::Cow;
 
-use rust_stemmers::{Algorithm, Stemmer};
+use rust_stemmers::Stemmer;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::text::{Lang, Span};
 
 /// French words that elide their vowel before another word: `l'`, `d'`, `qu'`, `jusqu'`...
-const ELISIONS: &[&str] = &[
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-];
-
 /// Tokenises, folds and stems text of one language.
 pub struct Normalizer {
     lang: Lang,
@@ -71,11 +67,7 @@ pub struct Normalized {
 
 impl Normalizer {
     pub fn new(lang: &Lang) -> Normalizer {
-        let stemmer = match lang {
-            Lang::Fr => Some(Stemmer::create(Algorithm::French)),
-            Lang::En => Some(Stemmer::create(Algorithm::English)),
-            Lang::Other(_) => None,
-        };
+        let stemmer = lang.profile().stemmer.map(Stemmer::create);
         Normalizer {
             lang: lang.clone(),
             stemmer,
@@ -92,8 +84,8 @@ impl Normalizer {
             text,
             pos: 0,
             pending: None,
-            french: self.lang == Lang::Fr,
-            english: self.lang == Lang::En,
+            elisions: self.lang.profile().elisions,
+            possessive_s: self.lang.profile().possessive_s,
         }
     }
 
@@ -360,8 +352,8 @@ pub struct Tokens<'t> {
     pos: usize,
     /// The second half of a split elision, returned on the next call.
     pending: Option<Token>,
-    french: bool,
-    english: bool,
+    elisions: &'static [&'static str],
+    possessive_s: bool,
 }
 
 impl Iterator for Tokens<'_> {
@@ -470,7 +462,7 @@ impl Tokens<'_> {
             return Some((token, plain));
         }
         let first = first_apostrophe;
-        if self.french && is_elision(&text[start..first]) {
+        if is_elision(self.elisions, &text[start..first]) {
             let apos_len = text[first..].chars().next().map_or(1, char::len_utf8);
             let rest = Token {
                 span: Span::new(first + apos_len, end),
@@ -482,7 +474,7 @@ impl Tokens<'_> {
             self.pending = Some(rest);
             return Some((token, false));
         }
-        if self.english && n_apos == 1 {
+        if self.possessive_s && n_apos == 1 {
             let tail = &text[first..end];
             let mut chars = tail.chars();
             chars.next();
@@ -494,8 +486,8 @@ impl Tokens<'_> {
     }
 }
 
-fn is_elision(prefix: &str) -> bool {
-    prefix.len() <= 6 && ELISIONS.iter().any(|e| prefix.eq_ignore_ascii_case(e))
+fn is_elision(elisions: &[&str], prefix: &str) -> bool {
+    prefix.len() <= 6 && elisions.iter().any(|e| prefix.eq_ignore_ascii_case(e))
 }
 
 #[cfg(test)]
@@ -609,7 +601,7 @@ mod tests {
     /// The tokeniser as first written, one `char` at a time through the Unicode tables: the
     /// fast paths must give exactly its tokens.
     fn reference_tokens(lang: &Lang, text: &str) -> Vec<Token> {
-        let (french, english) = (*lang == Lang::Fr, *lang == Lang::En);
+        let profile = lang.profile();
         let bytes = text.as_bytes();
         let mut pos = 0;
         let mut out = Vec::new();
@@ -665,7 +657,7 @@ mod tests {
                 joined,
             };
             if let Some(&first) = apostrophes.first() {
-                if french && is_elision(&text[start..first]) {
+                if is_elision(profile.elisions, &text[start..first]) {
                     let apos_len = text[first..].chars().next().map_or(1, char::len_utf8);
                     token.span = Span::new(start, first);
                     out.push(token);
@@ -673,7 +665,7 @@ mod tests {
                         span: Span::new(first + apos_len, end),
                         joined: true,
                     };
-                } else if english && apostrophes.len() == 1 {
+                } else if profile.possessive_s && apostrophes.len() == 1 {
                     let mut chars = text[first..end].chars();
                     chars.next();
                     if matches!(chars.as_str(), "s" | "S") {

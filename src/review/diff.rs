@@ -745,9 +745,9 @@ pub fn to_html(diff: &Diff, old: &Document, new: &Document, generator: &str) -> 
             out,
             "<table class=\"diff\">\n<colgroup><col class=\"c-kind\"><col><col><col></colgroup>\n\
              <thead><tr><th>Change</th><th>{}</th><th>Old {}</th><th>New {}</th></tr></thead>\n<tbody>",
-            esc(&super::html::language(&new.src_lang)),
-            esc(&super::html::language(&new.tgt_lang)),
-            esc(&super::html::language(&new.tgt_lang))
+            esc(&new.src_lang.name()),
+            esc(&new.tgt_lang.name()),
+            esc(&new.tgt_lang.name())
         );
         for (n, ch) in diff
             .changes

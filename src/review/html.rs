@@ -52,8 +52,8 @@ pub fn render(report: &Report<'_>) -> String {
         out,
         "<header>\n<h1>Alignment review: {}</h1>\n<p class=\"meta\">{} → {} · {} · made by {}</p>\n",
         esc(report.title),
-        esc(&language(&src_lang)),
-        esc(&language(&tgt_lang)),
+        esc(&src_lang.name()),
+        esc(&tgt_lang.name()),
         plural(report.documents.len(), "document", "documents"),
         esc(report.generator)
     );
@@ -171,8 +171,8 @@ fn document(
          <col class=\"c-tgt\"><col class=\"c-kind\"><col class=\"c-score\"></colgroup>\n\
          <thead><tr><th>#</th><th>{}</th><th>{}</th><th>Type</th><th>Confidence</th></tr>\
          </thead>\n<tbody>",
-        esc(&language(&doc.src_lang)),
-        esc(&language(&doc.tgt_lang))
+        esc(&doc.src_lang.name()),
+        esc(&doc.tgt_lang.name())
     );
     for (k, bead) in doc.beads.iter().enumerate() {
         let findings: Vec<&Finding> = doc.findings_of(k).collect();
@@ -342,20 +342,6 @@ fn severity_label(s: Severity) -> &'static str {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The language's English name, for column headings.
-pub(crate) fn language(lang: &Lang) -> String {
-    match lang.code() {
-        "fr" => "French".into(),
-        "en" => "English".into(),
-        "de" => "German".into(),
-        "es" => "Spanish".into(),
-        "it" => "Italian".into(),
-        "pt" => "Portuguese".into(),
-        "nl" => "Dutch".into(),
-        other => other.to_string(),
-    }
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

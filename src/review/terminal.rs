@@ -9,7 +9,6 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::html::language;
 use super::Document;
 use crate::check::Severity;
 
@@ -97,8 +96,8 @@ pub fn render(docs: &[Document], options: &Options) -> String {
         let _ = writeln!(
             out,
             "    # {bar} {} {bar} {} {bar} {}",
-            paint(bold, &pad(&language(&doc.src_lang), src_w)),
-            paint(bold, &pad(&language(&doc.tgt_lang), tgt_w)),
+            paint(bold, &pad(&doc.src_lang.name(), src_w)),
+            paint(bold, &pad(&doc.tgt_lang.name(), tgt_w)),
             paint(bold, "bead")
         );
         out.push_str(&rule('┼'));

@@ -28,12 +28,22 @@ use crate::text::{Lang, Segment, Span};
 pub struct Segmenter {
     lang: Lang,
     rules: &'static LangRules,
+    /// [`INTERESTING`] plus the first bytes of the language's sentence pronouns.
+    interesting: [bool; 256],
 }
 
 impl Segmenter {
     pub fn new(lang: Lang) -> Segmenter {
         let rules = rules::for_lang(&lang);
-        Segmenter { lang, rules }
+        let mut interesting = INTERESTING;
+        for (byte, first) in rules.pronoun_first.iter().enumerate() {
+            interesting[byte] |= first;
+        }
+        Segmenter {
+            lang,
+            rules,
+            interesting,
+        }
     }
 
     pub fn lang(&self) -> &Lang {
@@ -179,33 +189,56 @@ static INTERESTING: [bool; 256] = {
     t[b']' as usize] = true;
     t[b';' as usize] = true;
     t[b',' as usize] = true;
-    // First letters of French subject pronouns, for boundaries lost in unpunctuated text.
-    t[b'I' as usize] = true;
-    t[b'E' as usize] = true;
-    t[b'J' as usize] = true;
-    t[b'N' as usize] = true;
-    t[b'O' as usize] = true;
-    t[b'C' as usize] = true;
-    t[b'T' as usize] = true;
-    t[0xE2] = true; // … (U+2026), bullets (U+2022, U+2023, U+2043, U+25xx), ‽ (U+203D)
-                    // Lead bytes of the full stops of other scripts (see FULL_STOPS).
-    t[0xD6] = true;
-    t[0xD8] = true;
-    t[0xDB] = true;
-    t[0xE0] = true;
-    t[0xE1] = true;
-    t[0xE3] = true;
-    t[0xEF] = true;
+    // … (U+2026), bullets (U+2022, U+2023, U+2043, U+25xx), ‽ (U+203D); and the
+    // lead bytes of every script from Armenian on, where the sentence terminals of other
+    // scripts live (see `is_full_stop`). Latin, Greek and Cyrillic letters (lead bytes below
+    // 0xD6) are skipped.
+    let mut lead = 0xD6;
+    while lead <= 0xF4 {
+        t[lead] = true;
+        lead += 1;
+    }
     t
 };
 
-/// Sentence terminators of scripts that do not use the Latin full stop (Unicode's
+/// The commonest sentence terminators of scripts that do not use the Latin full stop (Unicode's
 /// Sentence_Terminal characters of the major scripts): CJK full stops and full-width ? and !,
 /// Arabic question mark and Urdu full stop, Devanagari danda and double danda, Armenian full
 /// stop, Ethiopic full stop, Myanmar section mark. Unlike `.`, they end a sentence whatever
 /// follows, glued or not: these scripts have no capitals to tell a new sentence by, and
 /// Chinese and Japanese put no space after them.
 const FULL_STOPS: &[char] = &['。', '｡', '！', '？', '؟', '۔', '।', '॥', '։', '።', '။'];
+
+/// Whether `c` ends a sentence whatever follows: one of [`FULL_STOPS`], or any other of
+/// Unicode's sentence terminals (STerm in UAX #29: Tibetan, Khmer, Sinhala, Mongolian, Brahmi
+/// and many more), asked of the `unicode-segmentation` crate once per character and
+/// remembered. The Latin `? !` and the full stop `.` (whose "ATerm" class UAX #29 judges by
+/// what follows) are the scanner's own business.
+fn is_full_stop(c: char) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    if FULL_STOPS.contains(&c) {
+        return true;
+    }
+    let code = u32::from(c);
+    // Below Armenian, and the big blocks of letters (CJK ideographs, Hangul syllables), hold
+    // no terminal: spare them the lookup.
+    if code < 0x0589 || (0x4E00..=0x9FFF).contains(&code) || (0xAC00..=0xD7A3).contains(&code) {
+        return false;
+    }
+    thread_local! {
+        static KNOWN: RefCell<HashMap<char, bool>> = RefCell::new(HashMap::new());
+    }
+    KNOWN.with(|known| {
+        *known.borrow_mut().entry(c).or_insert_with(|| {
+            // An STerm breaks even before a lower-case word; nothing else does.
+            let probe = format!("a{c} b");
+            probe.split_sentence_bounds().nth(1).is_some()
+        })
+    })
+}
 
 const BULLETS: &[char] = &[
     '•', '‣', '⁃', '◦', '▪', '▫', '●', '○', '■', '□', '►', '▸', '‧',
@@ -303,7 +336,7 @@ impl<'a> Scan<'a> {
         let len = self.b.len();
         let mut i = self.start;
         while i < len {
-            if !INTERESTING[self.b[i] as usize] {
+            if !self.seg.interesting[self.b[i] as usize] {
                 i += 1;
                 continue;
             }
@@ -377,8 +410,8 @@ impl<'a> Scan<'a> {
                 }
                 i + 1
             }
-            b'I' | b'E' | b'J' | b'N' | b'O' | b'C' | b'T' => {
-                if i >= self.suppressed_until && self.seg.lang == Lang::Fr {
+            b if self.seg.rules.pronoun_first[usize::from(b)] => {
+                if i >= self.suppressed_until {
                     self.capitalised_pronoun(i, emit);
                 }
                 i + 1
@@ -397,7 +430,7 @@ impl<'a> Scan<'a> {
             b'.' | b'?' | b'!' => self.terminal(i, emit),
             _ => {
                 let c = self.char_at(i).unwrap_or('\0');
-                if FULL_STOPS.contains(&c) {
+                if is_full_stop(c) {
                     self.full_stop(i, emit)
                 } else {
                     if c == '（' && i >= self.suppressed_until {
@@ -528,27 +561,17 @@ impl<'a> Scan<'a> {
     /// or "Thumesnil C'est" is a sentence whose final punctuation was lost (reviews, chat,
     /// scraped pages).
     fn capitalised_pronoun(&mut self, i: usize, emit: &mut dyn FnMut(Span)) {
-        const PRONOUNS: &[&str] = &[
-            "Il ",
-            "Ils ",
-            "Elle ",
-            "Elles ",
-            "Je ",
-            "J'",
-            "J\u{2019}",
-            "Nous ",
-            "On ",
-            "Tu ",
-            "C'est ",
-            "C\u{2019}est ",
-            "C'était ",
-            "C\u{2019}était ",
-        ];
         if i <= self.start || self.b[i - 1] != b' ' {
             return;
         }
         let rest = &self.s[i..];
-        let Some(pronoun) = PRONOUNS.iter().find(|p| rest.starts_with(**p)) else {
+        let Some(pronoun) = self
+            .seg
+            .rules
+            .sentence_pronouns
+            .iter()
+            .find(|p| rest.starts_with(**p))
+        else {
             return;
         };
         let after = &rest[pronoun.len()..];
@@ -620,7 +643,7 @@ impl<'a> Scan<'a> {
     fn full_stop(&mut self, i: usize, emit: &mut dyn FnMut(Span)) -> usize {
         let mut j = i;
         while let Some(c) = self.char_at(j) {
-            if FULL_STOPS.contains(&c) || c == '?' || c == '!' {
+            if c == '?' || c == '!' || (c > '\u{7f}' && is_full_stop(c)) {
                 j += c.len_utf8();
             } else {
                 break;
@@ -1035,15 +1058,9 @@ impl<'a> Scan<'a> {
                 return true;
             }
         }
-        if self.seg.lang == Lang::Fr {
-            if let Some((_, pronoun)) = word.rsplit_once('-') {
-                if [
-                    "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "ce",
-                ]
-                .contains(&pronoun)
-                {
-                    return true;
-                }
+        if let Some((_, pronoun)) = word.rsplit_once('-') {
+            if rules.inverted_pronouns.contains(&pronoun) {
+                return true;
             }
         }
         rules.abbreviation(word) == Some(AbbrevKind::Title)

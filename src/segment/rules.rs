@@ -1,5 +1,5 @@
-//! Per-language segmentation data: abbreviation classes and sentence starters, parsed once
-//! from the data files compiled into the binary (`data/fr.txt`, `data/en.txt`).
+//! Per-language segmentation data: abbreviation classes, sentence starters and pronouns,
+//! parsed once from the language profile's data (`lang/data/fr.txt`, `lang/data/en.txt`).
 //!
 //! This module only answers "what kind of word is this?"; the decisions are made in
 //! `segment::mod`. Languages without a data file get empty lists, which makes the segmenter
@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::lang::{self, Profile};
 use crate::text::Lang;
 
 /// How an abbreviation behaves before a period.
@@ -24,13 +25,19 @@ pub enum AbbrevKind {
 }
 
 /// The data for one language.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LangRules {
     abbreviations: HashMap<String, AbbrevKind>,
     starters: HashSet<String>,
     reporting: HashSet<String>,
     /// False for the generic fallback: any capitalised word may then start a sentence.
     pub has_starters: bool,
+    /// The profile's capitalised pronouns that start a glued sentence ("… a dit Il est").
+    pub sentence_pronouns: &'static [&'static str],
+    /// The profile's pronouns after a hyphenated verb ("dit-il"), never a sentence start.
+    pub inverted_pronouns: &'static [&'static str],
+    /// Which bytes begin one of `sentence_pronouns`: the scanner's dispatch on each byte.
+    pub pronoun_first: [bool; 256],
 }
 
 impl LangRules {
@@ -118,21 +125,49 @@ impl LangRules {
     }
 }
 
-static FR: OnceLock<LangRules> = OnceLock::new();
-static EN: OnceLock<LangRules> = OnceLock::new();
-static GENERIC: OnceLock<LangRules> = OnceLock::new();
-
-/// The rules for `lang`; languages without data share the empty, generic set.
-pub fn for_lang(lang: &Lang) -> &'static LangRules {
-    fn load(cell: &'static OnceLock<LangRules>, data: &str, name: &str) -> &'static LangRules {
-        cell.get_or_init(|| {
-            LangRules::parse(data).unwrap_or_else(|e| panic!("segment/data/{name}.txt: {e}"))
-        })
+impl LangRules {
+    /// The rules of a language profile. Its data is compiled in and parsed by a test, so a
+    /// parse error here is a bug in the build, not bad input.
+    fn of(profile: &'static Profile) -> LangRules {
+        let mut rules = LangRules::parse(profile.segmentation)
+            .unwrap_or_else(|e| panic!("segmentation data of '{}': {e}", profile.code));
+        rules.sentence_pronouns = profile.sentence_pronouns;
+        rules.inverted_pronouns = profile.inverted_pronouns;
+        for p in profile.sentence_pronouns {
+            rules.pronoun_first[usize::from(p.as_bytes()[0])] = true;
+        }
+        rules
     }
-    match lang {
-        Lang::Fr => load(&FR, include_str!("data/fr.txt"), "fr"),
-        Lang::En => load(&EN, include_str!("data/en.txt"), "en"),
-        Lang::Other(_) => GENERIC.get_or_init(LangRules::default),
+}
+
+impl Default for LangRules {
+    fn default() -> LangRules {
+        LangRules {
+            abbreviations: HashMap::new(),
+            starters: HashSet::new(),
+            reporting: HashSet::new(),
+            has_starters: false,
+            sentence_pronouns: &[],
+            inverted_pronouns: &[],
+            pronoun_first: [false; 256],
+        }
+    }
+}
+
+/// The rules for `lang`, parsed once per profile; languages without a profile share the
+/// generic one.
+pub fn for_lang(lang: &Lang) -> &'static LangRules {
+    static RULES: OnceLock<Vec<LangRules>> = OnceLock::new();
+    static GENERIC: OnceLock<LangRules> = OnceLock::new();
+    let profile = lang.profile();
+    match lang::PROFILES
+        .iter()
+        .position(|p| std::ptr::eq(*p, profile))
+    {
+        Some(i) => {
+            &RULES.get_or_init(|| lang::PROFILES.iter().map(|p| LangRules::of(p)).collect())[i]
+        }
+        None => GENERIC.get_or_init(|| LangRules::of(&lang::GENERIC)),
     }
 }
 
@@ -143,10 +178,8 @@ mod tests {
     #[test]
     fn bundled_data_files_parse() {
         // A malformed data file would only show at run time; make it show here.
-        for (name, data) in [
-            ("fr", include_str!("data/fr.txt")),
-            ("en", include_str!("data/en.txt")),
-        ] {
+        for profile in lang::PROFILES {
+            let (name, data) = (profile.code, profile.segmentation);
             let rules = LangRules::parse(data).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(rules.abbreviations.len() > 50, "{name}");
             assert!(rules.starters.len() > 50, "{name}");

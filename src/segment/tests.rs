@@ -778,6 +778,16 @@ proptest! {
 }
 
 #[test]
+fn unicode_terminals_are_known_and_other_characters_are_not() {
+    for c in ['。', '؟', '।', '។', '።', '᠃', '꓿'] {
+        assert!(super::is_full_stop(c), "{c} (U+{:04X})", u32::from(c));
+    }
+    for c in ['a', 'é', 'ж', 'ש', '中', '한', '、', '，', '：', '·', '-', '״'] {
+        assert!(!super::is_full_stop(c), "{c} (U+{:04X})", u32::from(c));
+    }
+}
+
+#[test]
 fn scripts_without_the_latin_full_stop_or_without_capitals() {
     let lang = |code: &str| code.parse::<Lang>().unwrap();
     check(
@@ -827,6 +837,19 @@ fn scripts_without_the_latin_full_stop_or_without_capitals() {
             "오늘 날씨가 좋다. 공원에 가자! 어떻게 생각해?",
             &["오늘 날씨가 좋다.", "공원에 가자!", "어떻게 생각해?"],
         )],
+    );
+    // Terminals outside the common list come from Unicode's sentence-break data (UAX #29):
+    // the Khmer khan, the Myanmar section mark, the Ethiopic full stop.
+    check(
+        lang("km"),
+        &[(
+            "ខ្ញុំសុខសប្បាយ។ អ្នកវិញ?",
+            &["ខ្ញុំសុខសប្បាយ។", "អ្នកវិញ?"],
+        )],
+    );
+    check(
+        lang("am"),
+        &[("ሰላም ነው። እንዴት ነህ?", &["ሰላም ነው።", "እንዴት ነህ?"])],
     );
     // Thai marks no sentence end at all: one sentence.
     check(

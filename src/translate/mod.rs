@@ -468,24 +468,6 @@ pub(crate) fn timeout_from_secs(backend: &'static str, secs: f64) -> Result<Dura
     }
 }
 
-/// The English name of a language, for prompts; the code itself for languages we do not know.
-pub(crate) fn language_name(lang: &Lang) -> String {
-    let name = match lang.code() {
-        "fr" => "French",
-        "en" => "English",
-        "de" => "German",
-        "es" => "Spanish",
-        "it" => "Italian",
-        "pt" => "Portuguese",
-        "nl" => "Dutch",
-        "pl" => "Polish",
-        "ja" => "Japanese",
-        "zh" => "Chinese",
-        other => return other.to_string(),
-    };
-    name.to_string()
-}
-
 /// Whether `term` occurs in `text` as a word (or its plural in -s, -x, -es), ignoring case,
 /// typographic apostrophes and no-break spaces: "facture" occurs in "Les factures" and in
 /// "l'article", not in "préfacture".

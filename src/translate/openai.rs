@@ -17,9 +17,8 @@ use serde_json::Value;
 
 use super::http::{self, Reply};
 use super::{
-    contains_term, default_timeout_secs, language_name, timeout_from_secs, Backend, BackendError,
-    BatchRequest, BoxFuture, Capabilities, ConfigError, MalformedPolicy, Secret, TermPair,
-    Translation,
+    contains_term, default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest,
+    BoxFuture, Capabilities, ConfigError, MalformedPolicy, Secret, TermPair, Translation,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "https://api.openai.com/v1";
@@ -197,8 +196,8 @@ impl Backend for OpenAi {
         req: BatchRequest<'a>,
     ) -> BoxFuture<'a, Result<Vec<Translation>, BackendError>> {
         Box::pin(async move {
-            let source = language_name(&req.job.source_lang);
-            let target = language_name(&req.job.target_lang);
+            let source = req.job.source_lang.name();
+            let target = req.job.target_lang.name();
             let glossary: Vec<&TermPair> = req
                 .job
                 .glossary

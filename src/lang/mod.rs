@@ -1,0 +1,193 @@
+//! What passerelle knows about each language, one file per language: segmentation data,
+//! stemmer, number words and ordinal suffixes, inflection variants, display name and usual
+//! length. Every stage asks [`Lang::profile`] instead of testing for French or English itself.
+//!
+//! Adding a language is one file here (copy `fr.rs`, fill it in, add a segmentation data file
+//! under `data/` if the language has abbreviations) plus one line in [`PROFILES`]. A language
+//! without a profile gets [`GENERIC`]: Unicode sentence boundaries with passerelle's guards,
+//! no stemming, no number words. This module holds data only; it segments, stems and matches
+//! nothing itself.
+
+mod en;
+mod fr;
+
+use rust_stemmers::Algorithm;
+
+use crate::text::Lang;
+
+/// Everything language-specific that the stages use.
+#[derive(Debug)]
+pub struct Profile {
+    /// The primary subtag (`fr`).
+    pub code: &'static str,
+    /// Other codes that mean the same language (`fra`, `fre`).
+    pub aliases: &'static [&'static str],
+    /// The English name, for headings and prompts.
+    pub name: &'static str,
+    /// The Snowball stemmer that folds inflections for glossary matching, if any.
+    pub stemmer: Option<Algorithm>,
+    /// The segmenter's data file: abbreviations, sentence starters, exceptions (see
+    /// `data/fr.txt` for the format); empty for none.
+    pub segmentation: &'static str,
+    /// Capitalised words that begin a sentence glued to the previous one without its full
+    /// stop ("… a dit Il est parti"), with what follows them.
+    pub sentence_pronouns: &'static [&'static str],
+    /// Subject pronouns that follow a verb after a hyphen ("dit-il"): such a word never
+    /// starts a sentence.
+    pub inverted_pronouns: &'static [&'static str],
+    /// Elided words split off the word they are glued to (`l'` in "l'entreprise").
+    pub elisions: &'static [&'static str],
+    /// Whether a possessive `'s` is dropped from a word ("Microsoft's" matches "Microsoft").
+    pub possessive_s: bool,
+    /// Small numbers spelled out, cardinals and ordinals, lower case, with their values.
+    pub number_words: &'static [(&'static str, u32)],
+    /// Suffixes that make an integer an ordinal (`1er`, `4th`), lower case.
+    pub ordinal_suffixes: &'static [&'static str],
+    /// Whether "1,5" is one and a half (and "1.000" a thousand) in this language.
+    pub decimal_comma: bool,
+    /// Pairs of word endings that spell the same term differently where stemming does not
+    /// reach (feminine forms, irregular plurals), tried both ways.
+    pub variants: &'static [(&'static str, &'static str)],
+    /// Whether each variant also has a plural in -s.
+    pub plural_s_variants: bool,
+    /// Characters this language uses for what English says in one, on average; `None` when
+    /// unknown (lengths are then compared one for one).
+    pub length: Option<f64>,
+}
+
+/// The languages with a profile. One line per language.
+pub static PROFILES: &[&Profile] = &[&fr::FRENCH, &en::ENGLISH];
+
+/// The profile of every language without one of its own.
+pub static GENERIC: Profile = Profile {
+    code: "",
+    aliases: &[],
+    name: "",
+    stemmer: None,
+    segmentation: "",
+    sentence_pronouns: &[],
+    inverted_pronouns: &[],
+    elisions: &[],
+    possessive_s: false,
+    number_words: &[],
+    ordinal_suffixes: &[],
+    decimal_comma: false,
+    variants: &[],
+    plural_s_variants: false,
+    length: None,
+};
+
+/// English names of languages without a profile, for headings and prompts.
+const NAMES: &[(&str, &str)] = &[
+    ("ar", "Arabic"),
+    ("ca", "Catalan"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("es", "Spanish"),
+    ("fi", "Finnish"),
+    ("he", "Hebrew"),
+    ("hi", "Hindi"),
+    ("hu", "Hungarian"),
+    ("id", "Indonesian"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("nb", "Norwegian Bokmål"),
+    ("nl", "Dutch"),
+    ("no", "Norwegian"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("ru", "Russian"),
+    ("sv", "Swedish"),
+    ("th", "Thai"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("vi", "Vietnamese"),
+    ("zh", "Chinese"),
+];
+
+/// The profile for a primary subtag or one of its aliases, if the language has one.
+pub(crate) fn find(code: &str) -> Option<&'static Profile> {
+    PROFILES
+        .iter()
+        .copied()
+        .find(|p| p.code == code || p.aliases.contains(&code))
+}
+
+impl Lang {
+    /// What passerelle knows about this language: its own profile, or [`GENERIC`].
+    pub fn profile(&self) -> &'static Profile {
+        match self {
+            Lang::Fr => &fr::FRENCH,
+            Lang::En => &en::ENGLISH,
+            Lang::Other(code) => find(code).unwrap_or(&GENERIC),
+        }
+    }
+
+    /// The language's English name ("French"), or its code when passerelle does not know it.
+    pub fn name(&self) -> String {
+        let profile = self.profile();
+        if !profile.name.is_empty() {
+            return profile.name.to_string();
+        }
+        let code = self.code();
+        NAMES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or_else(|| code.to_string(), |(_, name)| name.to_string())
+    }
+
+    /// Target characters per source character in ordinary translations from `self` to
+    /// `tgt`; 1 when either language's usual length is unknown.
+    pub fn length_ratio_to(&self, tgt: &Lang) -> f64 {
+        match (self.profile().length, tgt.profile().length) {
+            (Some(src), Some(tgt)) => tgt / src,
+            _ => 1.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_is_found_by_its_codes() {
+        for p in PROFILES {
+            assert_eq!(find(p.code).map(|f| f.code), Some(p.code));
+            for alias in p.aliases {
+                assert_eq!(Lang::parse(alias).unwrap().profile().code, p.code);
+            }
+            assert_eq!(Lang::parse(p.code).unwrap().profile().code, p.code);
+        }
+    }
+
+    #[test]
+    fn names_and_ratios() {
+        assert_eq!(Lang::Fr.name(), "French");
+        assert_eq!(Lang::parse("de").unwrap().name(), "German");
+        assert_eq!(Lang::parse("xyz").unwrap().name(), "xyz");
+        assert!((Lang::Fr.length_ratio_to(&Lang::En) - 0.88).abs() < 1e-9);
+        assert!((Lang::En.length_ratio_to(&Lang::Fr) - 1.0 / 0.88).abs() < 1e-9);
+        assert_eq!(Lang::Fr.length_ratio_to(&Lang::parse("de").unwrap()), 1.0);
+    }
+
+    #[test]
+    fn profiles_hold_lower_case_words() {
+        for p in PROFILES {
+            for (w, _) in p.number_words {
+                assert_eq!(*w, w.to_lowercase(), "{}: {w}", p.code);
+            }
+            for s in p.ordinal_suffixes {
+                // The number scanner lower-cases at most this many characters on the stack.
+                assert!(s.chars().count() <= 4, "{}: {s}", p.code);
+            }
+            for s in p.ordinal_suffixes.iter().chain(p.elisions) {
+                assert_eq!(*s, s.to_lowercase(), "{}: {s}", p.code);
+            }
+        }
+    }
+}
