@@ -450,33 +450,29 @@ pub async fn run(
                         .collect(),
                     context: config.translate.settings.context.clone(),
                 };
+                // What goes to the engine: each sentence, or each paragraph whole.
+                let texts: Vec<String> = match config.translate.unit {
+                    config::Unit::Sentence => src_segments
+                        .iter()
+                        .map(|s| one_line(s.span.slice(&src_text)).into_owned())
+                        .collect(),
+                    config::Unit::Paragraph => segment::paragraphs(&src_text)
+                        .map(|p| p.slice(&src_text).to_string())
+                        .collect(),
+                };
+                let outcome = engine
+                    .translate(&job, &texts)
+                    .await
+                    .map_err(TranslateError::from)?;
+                from_cache = outcome.stats.from_cache();
                 match config.translate.unit {
                     config::Unit::Sentence => {
-                        let texts: Vec<String> = src_segments
-                            .iter()
-                            .map(|s| one_line(s.span.slice(&src_text)).into_owned())
-                            .collect();
-                        let outcome = engine
-                            .translate(&job, &texts)
-                            .await
-                            .map_err(TranslateError::from)?;
-                        from_cache = outcome.stats.from_cache();
                         let (target, alignment, missed) =
                             sentence_beads(&outcome.translations, config);
                         untranslated = missed;
                         (target, alignment)
                     }
                     config::Unit::Paragraph => {
-                        let spans: Vec<_> = segment::paragraphs(&src_text).collect();
-                        let texts: Vec<String> = spans
-                            .iter()
-                            .map(|p| p.slice(&src_text).to_string())
-                            .collect();
-                        let outcome = engine
-                            .translate(&job, &texts)
-                            .await
-                            .map_err(TranslateError::from)?;
-                        from_cache = outcome.stats.from_cache();
                         untranslated = outcome.stats.untranslated;
                         let segmenter = Segmenter::new(tgt_lang.clone());
                         let mut sentences = Vec::new();

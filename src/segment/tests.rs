@@ -782,7 +782,9 @@ fn unicode_terminals_are_known_and_other_characters_are_not() {
     for c in ['。', '؟', '।', '។', '።', '᠃', '꓿'] {
         assert!(super::is_full_stop(c), "{c} (U+{:04X})", u32::from(c));
     }
-    for c in ['a', 'é', 'ж', 'ש', '中', '한', '、', '，', '：', '·', '-', '״'] {
+    for c in [
+        'a', 'é', 'ж', 'ש', '中', '한', '、', '，', '：', '·', '-', '״',
+    ] {
         assert!(!super::is_full_stop(c), "{c} (U+{:04X})", u32::from(c));
     }
 }
@@ -840,13 +842,7 @@ fn scripts_without_the_latin_full_stop_or_without_capitals() {
     );
     // Terminals outside the common list come from Unicode's sentence-break data (UAX #29):
     // the Khmer khan, the Myanmar section mark, the Ethiopic full stop.
-    check(
-        lang("km"),
-        &[(
-            "ខ្ញុំសុខសប្បាយ។ អ្នកវិញ?",
-            &["ខ្ញុំសុខសប្បាយ។", "អ្នកវិញ?"],
-        )],
-    );
+    check(lang("km"), &[("ខ្ញុំសុខសប្បាយ។ អ្នកវិញ?", &["ខ្ញុំសុខសប្បាយ។", "អ្នកវិញ?"])]);
     check(
         lang("am"),
         &[("ሰላም ነው። እንዴት ነህ?", &["ሰላም ነው።", "እንዴት ነህ?"])],
