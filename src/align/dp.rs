@@ -245,6 +245,19 @@ where
         let (hi, lo) = if x > y { (x, y) } else { (y, x) };
         hi + (lo - hi).exp().ln_1p()
     };
+    // The finite steps into the cell (i, j) at `here`: the cell each comes from, and its cost.
+    let step = &step;
+    let steps_into = |here: usize, i: usize, j: u32| {
+        moves.iter().enumerate().filter_map(move |(k, &(a, b))| {
+            let c = step[here * m + k];
+            c.is_finite().then(|| {
+                let prev = band
+                    .index(i - usize::from(a), j - u32::from(b))
+                    .expect("finite steps start in the band");
+                (prev, f64::from(c))
+            })
+        })
+    };
     // Log-weights of all paths from the origin to each cell, and from each cell to the end.
     let mut forward = vec![f64::NEG_INFINITY; cells];
     let mut backward = vec![f64::NEG_INFINITY; cells];
@@ -254,15 +267,8 @@ where
     for i in 0..=n_src {
         for j in band.lo[i]..=band.hi[i] {
             let here = band.offsets[i] + (j - band.lo[i]) as usize;
-            for (k, &(a, b)) in moves.iter().enumerate() {
-                let c = step[here * m + k];
-                if !c.is_finite() {
-                    continue;
-                }
-                let prev = band
-                    .index(i - usize::from(a), j - u32::from(b))
-                    .expect("finite steps start in the band");
-                forward[here] = log_add(forward[here], forward[prev] - f64::from(c));
+            for (prev, c) in steps_into(here, i, j) {
+                forward[here] = log_add(forward[here], forward[prev] - c);
             }
         }
     }
@@ -276,15 +282,8 @@ where
             if backward[here] == f64::NEG_INFINITY {
                 continue;
             }
-            for (k, &(a, b)) in moves.iter().enumerate() {
-                let c = step[here * m + k];
-                if !c.is_finite() {
-                    continue;
-                }
-                let prev = band
-                    .index(i - usize::from(a), j - u32::from(b))
-                    .expect("finite steps start in the band");
-                backward[prev] = log_add(backward[prev], backward[here] - f64::from(c));
+            for (prev, c) in steps_into(here, i, j) {
+                backward[prev] = log_add(backward[prev], backward[here] - c);
             }
         }
     }

@@ -13,7 +13,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::beads::list;
-use super::xml::text;
+use super::xml::{self, text};
 use crate::align::AlignedDoc;
 use crate::error::{Error, Result};
 use crate::text::{Lang, LineIndex};
@@ -98,10 +98,7 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let mut skip_depth = 0usize; // inside native-code elements whose text is not content
     let mut saw_tmx = false;
     loop {
-        let at = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+        let (at, event) = xml::next(&mut reader).map_err(|(at, m)| err(at, m))?;
         match event {
             Event::Start(e) if skip_depth > 0 && is_native_code(e.local_name().as_ref()) => {
                 skip_depth += 1
@@ -145,31 +142,12 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
                 }
                 _ => {}
             },
-            Event::Text(t) if skip_depth == 0 => {
-                let decoded = t
-                    .xml_content()
-                    .map_err(|e| err(at, format!("bad text: {e}")))?;
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if skip_depth == 0 => {
+                let content = xml::content(&event).map_err(|m| err(at, m))?;
                 if let Some((s, _)) = seg.as_mut() {
-                    s.push_str(&decoded);
+                    s.push_str(&content);
                 } else if let Some((_, v)) = prop.as_mut() {
-                    v.push_str(&decoded);
-                }
-            }
-            Event::GeneralRef(r) if skip_depth == 0 => {
-                let name = r
-                    .decode()
-                    .map_err(|e| err(at, format!("bad entity: {e}")))?;
-                let ch = crate::files::xml_reference(&r)
-                    .ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
-                if let Some((s, _)) = seg.as_mut() {
-                    s.push(ch);
-                } else if let Some((_, v)) = prop.as_mut() {
-                    v.push(ch);
-                }
-            }
-            Event::CData(c) if skip_depth == 0 => {
-                if let Some((s, _)) = seg.as_mut() {
-                    s.push_str(&String::from_utf8_lossy(&c));
+                    v.push_str(&content);
                 }
             }
             Event::Eof => break,
@@ -177,11 +155,7 @@ pub fn read_units(path: &Path, text: &str) -> Result<Vec<Unit>> {
         }
     }
     if !saw_tmx {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            line: 1,
-            message: "not a TMX document (no <tmx> element)".into(),
-        });
+        return Err(err(0, "not a TMX document (no <tmx> element)".into()));
     }
     Ok(units)
 }

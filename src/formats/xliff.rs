@@ -19,7 +19,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::xml::{attr, text};
+use super::xml::{self, attr, text};
 use crate::align::{AlignedDoc, Alignment, Bead};
 use crate::error::{Error, Result};
 use crate::text::{Lang, LineIndex};
@@ -209,10 +209,7 @@ pub fn read_document(path: &Path, text: &str) -> Result<Document> {
     let mut meta: Option<(String, String)> = None;
     let mut skip = 0usize; // depth inside placeholders and <originalData>
     loop {
-        let at = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+        let (at, event) = xml::next(&mut reader).map_err(|(at, m)| err(at, m))?;
         match event {
             Event::Start(e) if skip > 0 => {
                 let _ = e;
@@ -320,33 +317,16 @@ pub fn read_document(path: &Path, text: &str) -> Result<Document> {
                 b"file" => file = None,
                 _ => {}
             },
-            Event::Text(t) if skip == 0 => {
-                let decoded = t
-                    .xml_content()
-                    .map_err(|e| err(at, format!("bad text: {e}")))?;
-                push(&mut unit, &mut meta, place, &decoded);
-            }
-            Event::GeneralRef(r) if skip == 0 => {
-                let name = r
-                    .decode()
-                    .map_err(|e| err(at, format!("bad entity: {e}")))?;
-                let ch = crate::files::xml_reference(&r)
-                    .ok_or_else(|| err(at, format!("unknown entity &{name};")))?;
-                push(&mut unit, &mut meta, place, ch.encode_utf8(&mut [0; 4]));
-            }
-            Event::CData(c) if skip == 0 => {
-                push(&mut unit, &mut meta, place, &String::from_utf8_lossy(&c));
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if skip == 0 => {
+                let content = xml::content(&event).map_err(|m| err(at, m))?;
+                push(&mut unit, &mut meta, place, &content);
             }
             Event::Eof => break,
             _ => {}
         }
     }
     if !saw_root {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            line: 1,
-            message: "not an XLIFF document (no <xliff> element)".into(),
-        });
+        return Err(err(0, "not an XLIFF document (no <xliff> element)".into()));
     }
     Ok(doc)
 }

@@ -1,6 +1,11 @@
-//! XML escaping for the writers (TMX, XLIFF, JUnit): text and attribute values made safe
-//! with the one escaper (`text::escape_markup`). Reading XML is quick-xml's work; this module
-//! only writes.
+//! XML helpers shared by the TMX, XLIFF and JUnit code: escaping text and attribute values
+//! for the writers (with the one escaper, `text::escape_markup`), and decoding the character
+//! content of a quick-xml event for the readers. Parsing itself is quick-xml's work.
+
+use std::borrow::Cow;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
 
 /// Escapes text content.
 pub(crate) fn text(s: &str) -> String {
@@ -15,6 +20,34 @@ pub(crate) fn attr(s: &str) -> String {
         .replace('\n', "&#10;")
         .replace('\t', "&#9;")
         .replace('\r', "&#13;")
+}
+
+/// The next event of a document read from memory, and the byte offset where it starts (or
+/// that offset and why the XML is not well-formed there).
+pub(crate) fn next<'a>(
+    reader: &mut Reader<&'a [u8]>,
+) -> Result<(usize, Event<'a>), (usize, String)> {
+    let at = reader.buffer_position() as usize;
+    match reader.read_event() {
+        Ok(event) => Ok((at, event)),
+        Err(e) => Err((at, format!("not well-formed XML: {e}"))),
+    }
+}
+
+/// The characters a text, entity reference or CDATA event stands for; empty for any other
+/// event. The error is a message without a place: the reader knows where it is.
+pub(crate) fn content<'a>(event: &'a Event) -> Result<Cow<'a, str>, String> {
+    match event {
+        Event::Text(t) => t.xml_content().map_err(|e| format!("bad text: {e}")),
+        Event::GeneralRef(r) => {
+            let name = r.decode().map_err(|e| format!("bad entity: {e}"))?;
+            crate::files::xml_reference(r)
+                .map(|ch| Cow::Owned(ch.to_string()))
+                .ok_or_else(|| format!("unknown entity &{name};"))
+        }
+        Event::CData(c) => Ok(String::from_utf8_lossy(c)),
+        _ => Ok(Cow::Borrowed("")),
+    }
 }
 
 #[cfg(test)]

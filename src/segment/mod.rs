@@ -222,10 +222,9 @@ fn is_full_stop(c: char) -> bool {
     if FULL_STOPS.contains(&c) {
         return true;
     }
-    let code = u32::from(c);
-    // Below Armenian, and the big blocks of letters (CJK ideographs, Hangul syllables), hold
-    // no terminal: spare them the lookup.
-    if code < 0x0589 || (0x4E00..=0x9FFF).contains(&code) || (0xAC00..=0xD7A3).contains(&code) {
+    // Below Armenian there is no terminal outside FULL_STOPS, and no letter or digit of any
+    // script is one: spare them the lookup.
+    if u32::from(c) < 0x0589 || c.is_alphanumeric() {
         return false;
     }
     thread_local! {

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 use super::http::{self, Reply};
 use super::{
-    default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest, BoxFuture,
-    Capabilities, ConfigError, Job, MalformedPolicy, Secret, Translation,
+    Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
+    MalformedPolicy, Secret, Translation, DEFAULT_TIMEOUT,
 };
 use crate::text::Lang;
 
@@ -99,30 +99,18 @@ impl Formality {
     }
 }
 
+// Every field may be left out; a missing one takes `Default`'s value.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeeplConfig {
     pub api_key: Option<Secret>,
     /// Base URL (`https://api-free.deepl.com`); by default chosen from the key.
     pub endpoint: Option<String>,
-    #[serde(default)]
     pub target_variant: EnglishVariant,
-    #[serde(default)]
     pub formality: Formality,
-    #[serde(default = "yes")]
     pub preserve_formatting: bool,
-    #[serde(default = "default_max_texts")]
     pub max_texts: usize,
-    #[serde(default = "default_timeout_secs")]
     pub timeout_secs: f64,
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn default_max_texts() -> usize {
-    50
 }
 
 impl Default for DeeplConfig {
@@ -133,8 +121,8 @@ impl Default for DeeplConfig {
             target_variant: EnglishVariant::EnUs,
             formality: Formality::Default,
             preserve_formatting: true,
-            max_texts: default_max_texts(),
-            timeout_secs: default_timeout_secs(),
+            max_texts: 50,
+            timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
     }
 }
@@ -162,20 +150,18 @@ impl Deepl {
             .filter(|k| !k.expose().trim().is_empty())
             .ok_or_else(|| ConfigError::invalid("deepl", "an authentication key is needed"))?;
         let endpoint = match &config.endpoint {
-            Some(e) => e.trim_end_matches('/').to_string(),
-            None if is_free_key(key.expose()) => FREE_ENDPOINT.to_string(),
-            None => PRO_ENDPOINT.to_string(),
+            Some(e) => e.as_str(),
+            None if is_free_key(key.expose()) => FREE_ENDPOINT,
+            None => PRO_ENDPOINT,
         };
-        http::check_endpoint("deepl", &endpoint)?;
-        let timeout = timeout_from_secs("deepl", config.timeout_secs)?;
-        if config.max_texts == 0 {
-            return Err(ConfigError::invalid(
-                "deepl",
-                "max_texts must be at least 1",
-            ));
-        }
+        let endpoint = http::endpoint("deepl", endpoint)?;
+        let (client, timeout) = http::checked_client(
+            "deepl",
+            config.timeout_secs,
+            &[("max_texts", config.max_texts)],
+        )?;
         Ok(Deepl {
-            client: http::client(timeout)?,
+            client,
             key,
             endpoint,
             timeout,

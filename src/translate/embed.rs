@@ -135,8 +135,7 @@ impl Embedder {
     /// Checks the configuration (an http(s) endpoint, a model, a batch of 1 to 2048 texts, a
     /// sane timeout) and builds the HTTP client. Nothing is sent yet.
     pub fn new(config: EmbedConfig) -> Result<Embedder, ConfigError> {
-        let endpoint = config.endpoint.trim().trim_end_matches('/').to_string();
-        http::check_endpoint(NAME, &endpoint)?;
+        let endpoint = http::endpoint(NAME, &config.endpoint)?;
         let model = config.model.trim().to_string();
         if model.is_empty() {
             return Err(ConfigError::invalid(NAME, "the model name is empty"));

@@ -46,6 +46,23 @@ pub(crate) fn client(timeout: Duration) -> Result<reqwest::Client, ConfigError> 
         .map_err(|e| ConfigError::invalid("http", format!("cannot build the HTTP client: {e}")))
 }
 
+/// Checks the settings every HTTP backend shares (a timeout in seconds, batch limits of at
+/// least 1) and builds the backend's client with that timeout.
+pub(crate) fn checked_client(
+    backend: &'static str,
+    timeout_secs: f64,
+    limits: &[(&str, usize)],
+) -> Result<(reqwest::Client, Duration), ConfigError> {
+    let timeout = super::timeout_from_secs(backend, timeout_secs)?;
+    if let Some((name, _)) = limits.iter().find(|(_, value)| *value == 0) {
+        return Err(ConfigError::invalid(
+            backend,
+            format!("{name} must be at least 1"),
+        ));
+    }
+    Ok((client(timeout)?, timeout))
+}
+
 /// Sends a request and reads the whole reply. Transport failures (no connection, timeout, a
 /// reply cut short) are transient.
 pub(crate) async fn send(
@@ -234,10 +251,14 @@ pub(crate) fn join(base: &str, path: &str) -> String {
     )
 }
 
-/// Checks that an endpoint is an absolute http(s) URL.
-pub(crate) fn check_endpoint(backend: &'static str, endpoint: &str) -> Result<(), ConfigError> {
+/// An endpoint as the backend joins paths to it (no surrounding spaces, no final slash), once
+/// it is known to be an absolute http(s) URL.
+pub(crate) fn endpoint(backend: &'static str, given: &str) -> Result<String, ConfigError> {
+    let endpoint = given.trim().trim_end_matches('/');
     match reqwest::Url::parse(endpoint) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(endpoint.to_string())
+        }
         _ => Err(ConfigError::invalid(
             backend,
             format!("endpoint '{endpoint}' is not an http:// or https:// URL"),
@@ -291,8 +312,11 @@ mod tests {
             join("http://h:1", "v2/translate"),
             "http://h:1/v2/translate"
         );
-        assert!(check_endpoint("x", "localhost:5000").is_err());
-        assert!(check_endpoint("x", "http://localhost:5000").is_ok());
+        assert!(endpoint("x", "localhost:5000").is_err());
+        assert_eq!(
+            endpoint("x", " http://localhost:5000/ ").unwrap(),
+            "http://localhost:5000"
+        );
     }
 
     #[test]

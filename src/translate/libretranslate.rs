@@ -11,32 +11,22 @@ use serde::{Deserialize, Serialize};
 
 use super::http::{self, Reply};
 use super::{
-    default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest, BoxFuture,
-    Capabilities, ConfigError, Job, MalformedPolicy, Secret, Translation,
+    Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
+    MalformedPolicy, Secret, Translation, DEFAULT_TIMEOUT,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:5000";
 
+// Every field may be left out; a missing one takes `Default`'s value.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct LibreTranslateConfig {
     pub api_key: Option<Secret>,
     /// Base URL, `http://localhost:5000` by default.
     pub endpoint: Option<String>,
-    #[serde(default = "default_max_texts")]
     pub max_texts: usize,
-    #[serde(default = "default_max_bytes")]
     pub max_bytes: usize,
-    #[serde(default = "default_timeout_secs")]
     pub timeout_secs: f64,
-}
-
-fn default_max_texts() -> usize {
-    32
-}
-
-fn default_max_bytes() -> usize {
-    16 * 1024
 }
 
 impl Default for LibreTranslateConfig {
@@ -44,9 +34,9 @@ impl Default for LibreTranslateConfig {
         LibreTranslateConfig {
             api_key: None,
             endpoint: None,
-            max_texts: default_max_texts(),
-            max_bytes: default_max_bytes(),
-            timeout_secs: default_timeout_secs(),
+            max_texts: 32,
+            max_bytes: 16 * 1024,
+            timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
     }
 }
@@ -60,22 +50,20 @@ pub struct LibreTranslate {
 
 impl LibreTranslate {
     pub fn new(config: LibreTranslateConfig) -> Result<LibreTranslate, ConfigError> {
-        let endpoint = config
-            .endpoint
-            .as_deref()
-            .unwrap_or(DEFAULT_ENDPOINT)
-            .trim_end_matches('/')
-            .to_string();
-        http::check_endpoint("libretranslate", &endpoint)?;
-        let timeout = timeout_from_secs("libretranslate", config.timeout_secs)?;
-        if config.max_texts == 0 || config.max_bytes == 0 {
-            return Err(ConfigError::invalid(
-                "libretranslate",
-                "max_texts and max_bytes must be at least 1",
-            ));
-        }
+        let endpoint = http::endpoint(
+            "libretranslate",
+            config.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
+        )?;
+        let (client, timeout) = http::checked_client(
+            "libretranslate",
+            config.timeout_secs,
+            &[
+                ("max_texts", config.max_texts),
+                ("max_bytes", config.max_bytes),
+            ],
+        )?;
         Ok(LibreTranslate {
-            client: http::client(timeout)?,
+            client,
             endpoint,
             timeout,
             config,

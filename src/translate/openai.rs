@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use super::http::{self, Reply};
 use super::{
-    contains_term, default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest,
-    BoxFuture, Capabilities, ConfigError, MalformedPolicy, Secret, TermPair, Translation,
+    contains_term, Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError,
+    MalformedPolicy, Secret, TermPair, Translation, DEFAULT_TIMEOUT,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "https://api.openai.com/v1";
@@ -27,35 +27,20 @@ pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 /// are not reused.
 const PROMPT_VERSION: u32 = 1;
 
+// Every field may be left out; a missing one takes `Default`'s value.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct OpenAiConfig {
     pub api_key: Option<Secret>,
     /// Base URL as OpenAI's clients take it: `https://api.openai.com/v1`,
     /// `http://localhost:11434/v1` (Ollama), `http://localhost:8080/v1` (llama.cpp).
     pub endpoint: Option<String>,
     pub model: Option<String>,
-    #[serde(default = "default_max_texts")]
     pub max_texts: usize,
-    #[serde(default = "default_max_bytes")]
     pub max_bytes: usize,
     /// Ask for `response_format: {"type": "json_object"}` (every server named above takes it).
-    #[serde(default = "yes")]
     pub json_mode: bool,
-    #[serde(default = "default_timeout_secs")]
     pub timeout_secs: f64,
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn default_max_texts() -> usize {
-    20
-}
-
-fn default_max_bytes() -> usize {
-    12 * 1024
 }
 
 impl Default for OpenAiConfig {
@@ -64,10 +49,10 @@ impl Default for OpenAiConfig {
             api_key: None,
             endpoint: None,
             model: None,
-            max_texts: default_max_texts(),
-            max_bytes: default_max_bytes(),
+            max_texts: 20,
+            max_bytes: 12 * 1024,
             json_mode: true,
-            timeout_secs: default_timeout_secs(),
+            timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
     }
 }
@@ -82,13 +67,10 @@ pub struct OpenAi {
 
 impl OpenAi {
     pub fn new(config: OpenAiConfig) -> Result<OpenAi, ConfigError> {
-        let endpoint = config
-            .endpoint
-            .as_deref()
-            .unwrap_or(DEFAULT_ENDPOINT)
-            .trim_end_matches('/')
-            .to_string();
-        http::check_endpoint("openai", &endpoint)?;
+        let endpoint = http::endpoint(
+            "openai",
+            config.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
+        )?;
         if endpoint == DEFAULT_ENDPOINT && config.api_key.is_none() {
             return Err(ConfigError::invalid(
                 "openai",
@@ -100,15 +82,16 @@ impl OpenAi {
             .clone()
             .filter(|m| !m.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-        let timeout = timeout_from_secs("openai", config.timeout_secs)?;
-        if config.max_texts == 0 || config.max_bytes == 0 {
-            return Err(ConfigError::invalid(
-                "openai",
-                "max_texts and max_bytes must be at least 1",
-            ));
-        }
+        let (client, timeout) = http::checked_client(
+            "openai",
+            config.timeout_secs,
+            &[
+                ("max_texts", config.max_texts),
+                ("max_bytes", config.max_bytes),
+            ],
+        )?;
         Ok(OpenAi {
-            client: http::client(timeout)?,
+            client,
             endpoint,
             model,
             timeout,
