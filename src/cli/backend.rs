@@ -16,13 +16,10 @@ use clap::Args;
 use super::{Failure, Verbosity};
 use crate::glossary::Glossary;
 use crate::text::Lang;
-use crate::translate::command::{CommandConfig, CommandFormat};
-use crate::translate::deepl::{DeeplConfig, EnglishVariant, Formality};
+use crate::translate::command::CommandFormat;
+use crate::translate::deepl::{EnglishVariant, Formality};
 use crate::translate::embed::EmbedConfig;
-use crate::translate::libretranslate::LibreTranslateConfig;
-use crate::translate::memory::MemoryConfig;
-use crate::translate::openai::OpenAiConfig;
-use crate::translate::settings::{BackendName, Settings};
+use crate::translate::settings::{BackendName, Flags, Settings};
 use crate::translate::{
     AnyBackend, BackendError, Cache, EngineError, Job, Progress, Secret, TermPair, TranslateError,
 };
@@ -114,7 +111,11 @@ pub(crate) fn translate_segments(
 ) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
     let (settings, config) = settings(args, from, to)?;
     let glossary = match glossary {
-        Some(path) => glossary_pairs(path, from, to)?,
+        Some(path) => TermPair::list(
+            &Glossary::load_for(path, from, to)
+                .map_err(|e| usage(e.to_string()))?
+                .term_pairs(from, to),
+        ),
         None => Vec::new(),
     };
     let bar = Bar::new(verbosity);
@@ -203,78 +204,24 @@ pub(crate) fn settings(
     from: &Lang,
     to: &Lang,
 ) -> Result<(Settings, AnyBackend), Failure> {
-    let backend = args.backend.unwrap_or(BackendName::Tm);
-    if backend != BackendName::Tm && !args.memories.is_empty() {
-        return Err(usage(
-            "--memory is for --backend tm (to use a memory before a service, give --backend tm \
-             --fallback NAME)",
-        ));
-    }
-    if backend == BackendName::Tm && args.memories.is_empty() {
-        return Err(usage(
-            "the tm backend needs a translation memory: give --memory FILE (TMX, or TSV of \
-             French<TAB>English pairs), or choose a machine translation backend with --backend \
-             deepl|libretranslate|openai|command",
-        ));
-    }
-    if !args.command.is_empty() && !args.uses(BackendName::Command) {
-        return Err(usage(
-            "a program after `--` is for --backend command (or --fallback command)",
-        ));
-    }
-    let timeout_secs = args
-        .timeout
-        .unwrap_or(crate::translate::DEFAULT_TIMEOUT.as_secs_f64());
-    if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
-        return Err(usage("--timeout must be a positive number of seconds"));
-    }
-    let mut settings = args.base_settings();
-    if backend == BackendName::Tm {
-        let mut memory = MemoryConfig::new(args.memories.clone());
-        memory.threshold = args.threshold;
-        memory.source_lang = from.code().to_string();
-        memory.target_lang = to.code().to_string();
-        settings.tm = Some(memory);
-    }
-    if args.uses(BackendName::Deepl) {
-        settings.deepl = Some(DeeplConfig {
-            endpoint: args.endpoint.clone(),
-            target_variant: args.target_variant,
-            formality: args.formality,
-            timeout_secs,
-            ..DeeplConfig::default()
-        });
-    }
-    if args.uses(BackendName::Libretranslate) {
-        settings.libretranslate = Some(LibreTranslateConfig {
-            endpoint: args.endpoint.clone(),
-            timeout_secs,
-            ..LibreTranslateConfig::default()
-        });
-    }
-    if args.uses(BackendName::Openai) {
-        settings.openai = Some(OpenAiConfig {
-            endpoint: args.endpoint.clone(),
-            model: args.model.clone(),
-            timeout_secs,
-            ..OpenAiConfig::default()
-        });
-    }
-    if args.uses(BackendName::Command) {
-        let Some((program, rest)) = args.command.split_first() else {
-            return Err(usage(
-                "the command backend needs a program after `--`, e.g. passerelle translate \
-                 FILE --backend command -- translateLocally -m fr-en-tiny",
-            ));
-        };
-        let mut config = CommandConfig::new(program.clone(), rest.to_vec());
-        config.format = args.command_format;
-        config.timeout_secs = timeout_secs;
-        settings.command = Some(config);
-    }
+    let flags = Flags {
+        backend: args.backend,
+        fallback: args.fallback,
+        memories: args.memories.clone(),
+        threshold: args.threshold,
+        endpoint: args.endpoint.clone(),
+        model: args.model.clone(),
+        timeout_secs: args.timeout,
+        target_variant: args.target_variant,
+        formality: args.formality,
+        program: args.command.clone(),
+        command_format: args.command_format,
+    };
+    let mut settings = Settings::from_flags(args.base_settings(), &flags, from, to)
+        .map_err(|e| usage(e.message))?;
     settings.fill_keys(env_key);
     if let Some(name) = settings.missing_key() {
-        return Err(usage(missing_key(name, "--endpoint URL")));
+        return Err(usage(name.missing_key_advice("--endpoint URL")));
     }
     let config = settings
         .backend_config()
@@ -286,8 +233,6 @@ impl BackendArgs {
     /// The settings of the flags that every backend shares (and embeddings too).
     pub(crate) fn base_settings(&self) -> Settings {
         Settings {
-            backend: self.backend.unwrap_or(BackendName::Tm),
-            fallback: self.fallback,
             context: self.context.clone(),
             concurrency: usize::from(self.concurrency),
             max_retries: self.max_retries,
@@ -295,35 +240,6 @@ impl BackendArgs {
             ..Settings::default()
         }
     }
-
-    fn uses(&self, name: BackendName) -> bool {
-        self.backend.unwrap_or(BackendName::Tm) == name || self.fallback == Some(name)
-    }
-}
-
-/// What to do about a key a backend in use lacks; `endpoint` says how to name a local server.
-pub(crate) fn missing_key(name: BackendName, endpoint: &str) -> String {
-    let variable = name.key_variable().unwrap_or_default();
-    match name {
-        BackendName::Deepl => format!(
-            "the deepl backend needs a key: set {variable} (Free keys end in :fx and use \
-             https://api-free.deepl.com)"
-        ),
-        _ => format!(
-            "the {name} backend needs {variable} for its own service, or {endpoint} for a local \
-             server (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)"
-        ),
-    }
-}
-
-/// The glossary's pairs in the direction of the translation.
-fn glossary_pairs(path: &Path, from: &Lang, to: &Lang) -> Result<Vec<TermPair>, Failure> {
-    let glossary = Glossary::load_for(path, from, to).map_err(|e| usage(e.to_string()))?;
-    Ok(glossary
-        .term_pairs(from, to)
-        .into_iter()
-        .map(|(source, target)| TermPair::new(source, target))
-        .collect())
 }
 
 pub(crate) fn default_cache_path() -> Option<PathBuf> {

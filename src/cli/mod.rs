@@ -66,14 +66,31 @@ value_enum!(
     crate::translate::command::CommandFormat => Some(crate::translate::command::CommandFormat::describe),
 );
 
-/// Lines `  NAME  description` for help texts, the names padded to one width: the lists of
-/// rules and formats come from the library, so help cannot fall behind it.
+/// Lines `  NAME  description` for help texts, the names padded to one width and long
+/// descriptions wrapped under themselves: the lists of rules, formats and backends come from
+/// the library, so help cannot fall behind it.
 fn help_list(items: &[(&str, String)]) -> String {
+    const WIDTH: usize = 94;
     let width = items.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    items
-        .iter()
-        .map(|(name, what)| format!("  {name:width$}  {what}\n"))
-        .collect()
+    let indent = " ".repeat(width + 4);
+    let mut out = String::new();
+    for (name, what) in items {
+        let mut line = format!("  {name:width$} ");
+        // Split on single spaces so that padding inside a description (a column) survives.
+        for word in what.split(' ') {
+            if line.chars().count() + 1 + word.chars().count() > WIDTH && line.trim() != *name {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = indent.clone();
+            } else {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `--severity RULE=LEVEL`, as `check` and `review` take it.
@@ -241,6 +258,17 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_pad_names_and_wrap_under_the_description() {
+        let long = "word ".repeat(30);
+        let text = help_list(&[("a", "x  y".into()), ("long-name", long.trim().into())]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "  a          x  y");
+        assert!(lines.len() > 2, "{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 94), "{text}");
+        assert!(lines[2].starts_with("             word"), "{text}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::backend::{default_cache_path, env_key, missing_key, runtime, Bar};
+use super::backend::{default_cache_path, env_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::error::show_path;
@@ -113,7 +113,7 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
             return Err(Failure::Message(format!(
                 "{}: {}",
                 show_path(&config.path),
-                missing_key(name, &endpoint)
+                name.missing_key_advice(&endpoint)
             )));
         }
     }

@@ -16,32 +16,14 @@ use super::{Failure, Outcome, Verbosity};
 use crate::files;
 use crate::formats::translations::TranslationFormat;
 use crate::text::Lang;
+use crate::translate::settings::BackendName;
 use crate::translate::{AnyBackend, Unit};
 
 const ABOUT_HEAD: &str = "\
 Translate a text sentence by sentence (or paragraph by paragraph) with a translation memory, \
-a machine translation service, a local language model or an external program.
+a machine translation service, a local language model or an external program.";
 
-Backends (--backend):
-  tm              offline translation memory, the default: no key, no network.
-                  --memory FILE (TMX 1.4b, or TSV of French<TAB>English; repeatable),
-                  exact and fuzzy matches (--threshold PCT, 75 by default). Segments
-                  without a match are left empty and counted on stderr, or sent to
-                  --fallback deepl|libretranslate|openai|command.
-  deepl           DeepL API v2. Key in DEEPL_AUTH_KEY (a key ending in :fx goes to
-                  the Free host). --target-variant en-us|en-gb, --formality, --context.
-                  The glossary is created on the account once and reused.
-  libretranslate  LibreTranslate, http://localhost:5000 by default. Optional key in
-                  LIBRETRANSLATE_API_KEY.
-  openai          an OpenAI-compatible chat server, with --model NAME: OpenAI (key in
-                  OPENAI_API_KEY), Ollama (--endpoint http://localhost:11434/v1),
-                  llama.cpp server (--endpoint http://localhost:8080/v1), vLLM. The
-                  glossary terms of each batch go into the prompt.
-  command         an external program, given after `--`. It reads one segment per line
-                  on stdin and prints one translation per line (--command-format jsonl
-                  for JSON lines). PASSERELLE_SOURCE_LANG and PASSERELLE_TARGET_LANG are
-                  set for it.
-
+const ABOUT_MIDDLE: &str = "\
 --endpoint is the base URL as each service's own clients take it: https://api-free.deepl.com, \
 http://localhost:5000, http://localhost:11434/v1. With --backend tm, --endpoint, --model and \
 the other service options apply to the --fallback backend.
@@ -57,9 +39,11 @@ started again sends only what is missing. Keys are never printed, logged or cach
 
 /// The help text, with the formats listed from the library's list.
 pub(crate) fn long_about() -> String {
+    let backends = BackendName::ALL.map(|b| (b.name(), b.details().to_string()));
     let formats = TranslationFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
     format!(
-        "{ABOUT_HEAD}\n\nFormats:\n{}\n{ABOUT_TAIL}",
+        "{ABOUT_HEAD}\n\nBackends (--backend):\n{}\n{ABOUT_MIDDLE}\n\nFormats:\n{}\n{ABOUT_TAIL}",
+        super::help_list(&backends),
         super::help_list(&formats)
     )
 }

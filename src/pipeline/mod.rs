@@ -444,10 +444,7 @@ pub async fn run(
                 let job = Job {
                     source_lang: src_lang.clone(),
                     target_lang: tgt_lang.clone(),
-                    glossary: pairs
-                        .iter()
-                        .map(|(s, t)| TermPair::new(s.clone(), t.clone()))
-                        .collect(),
+                    glossary: TermPair::list(&pairs),
                     context: config.translate.settings.context.clone(),
                 };
                 // What goes to the engine: each sentence, or each paragraph whole.

@@ -64,6 +64,11 @@ impl TermPair {
             target: target.into(),
         }
     }
+
+    /// Term pairs as a glossary gives them ([`crate::glossary::Glossary::term_pairs`]).
+    pub fn list(pairs: &[(String, String)]) -> Vec<TermPair> {
+        pairs.iter().map(|(s, t)| TermPair::new(s, t)).collect()
+    }
 }
 
 /// What stays the same for every batch of one run.

@@ -8,17 +8,19 @@
 //! can give its own.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::command::CommandConfig;
-use super::deepl::DeeplConfig;
+use super::command::{CommandConfig, CommandFormat};
+use super::deepl::{DeeplConfig, EnglishVariant, Formality};
 use super::libretranslate::LibreTranslateConfig;
 use super::memory::MemoryConfig;
 use super::openai::OpenAiConfig;
 use super::{AnyBackend, Cache, Engine, EngineOptions, Progress, Secret, TranslateError};
+use crate::text::Lang;
 
 /// The translation backends, by the name the command line and project files give them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -75,6 +77,38 @@ impl BackendName {
         }
     }
 
+    /// What a user needs to know to pick the backend and set it up, for `--help`.
+    pub fn details(self) -> &'static str {
+        match self {
+            BackendName::Tm => {
+                "offline translation memory, the default: no key, no network. --memory FILE \
+                 (TMX 1.4b, or TSV of French<TAB>English; repeatable), exact and fuzzy matches \
+                 (--threshold PCT, 75 by default). Segments without a match are left empty and \
+                 counted on stderr, or sent to --fallback deepl|libretranslate|openai|command."
+            }
+            BackendName::Deepl => {
+                "DeepL API v2. Key in DEEPL_AUTH_KEY (a key ending in :fx goes to the Free \
+                 host). --target-variant en-us|en-gb, --formality, --context. The glossary is \
+                 created on the account once and reused."
+            }
+            BackendName::Libretranslate => {
+                "LibreTranslate, http://localhost:5000 by default. Optional key in \
+                 LIBRETRANSLATE_API_KEY."
+            }
+            BackendName::Openai => {
+                "an OpenAI-compatible chat server, with --model NAME: OpenAI (key in \
+                 OPENAI_API_KEY), Ollama (--endpoint http://localhost:11434/v1), llama.cpp \
+                 server (--endpoint http://localhost:8080/v1), vLLM. The glossary terms of each \
+                 batch go into the prompt."
+            }
+            BackendName::Command => {
+                "an external program, given after `--`. It reads one segment per line on stdin \
+                 and prints one translation per line (--command-format jsonl for JSON lines). \
+                 PASSERELLE_SOURCE_LANG and PASSERELLE_TARGET_LANG are set for it."
+            }
+        }
+    }
+
     /// The environment variable that holds the backend's key, if it takes one.
     pub fn key_variable(&self) -> Option<&'static str> {
         match self {
@@ -82,6 +116,25 @@ impl BackendName {
             BackendName::Libretranslate => Some("LIBRETRANSLATE_API_KEY"),
             BackendName::Openai => Some("OPENAI_API_KEY"),
             BackendName::Tm | BackendName::Command => None,
+        }
+    }
+}
+
+impl BackendName {
+    /// What to do about the key this backend lacks; `endpoint` says how to name a local
+    /// server (a flag, or a key of the project file).
+    pub fn missing_key_advice(self, endpoint: &str) -> String {
+        let variable = self.key_variable().unwrap_or_default();
+        match self {
+            BackendName::Deepl => format!(
+                "the deepl backend needs a key: set {variable} (Free keys end in :fx and use \
+                 https://api-free.deepl.com)"
+            ),
+            _ => format!(
+                "the {self} backend needs {variable} for its own service, or {endpoint} for a \
+                 local server (Ollama: http://localhost:11434/v1, llama.cpp: \
+                 http://localhost:8080/v1)"
+            ),
         }
     }
 }
@@ -142,7 +195,127 @@ impl Default for Settings {
     }
 }
 
+/// The backend settings of a command line (`translate`, `align --backend`): one endpoint,
+/// model and timeout, for whichever service is in use (with `tm`, for its fallback).
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub backend: Option<BackendName>,
+    pub fallback: Option<BackendName>,
+    pub memories: Vec<PathBuf>,
+    /// Lowest fuzzy match percentage of the memory.
+    pub threshold: u8,
+    pub endpoint: Option<String>,
+    pub model: Option<String>,
+    pub timeout_secs: Option<f64>,
+    pub target_variant: EnglishVariant,
+    pub formality: Formality,
+    /// The program of the `command` backend and its arguments.
+    pub program: Vec<String>,
+    pub command_format: CommandFormat,
+}
+
+impl Flags {
+    fn uses(&self, name: BackendName) -> bool {
+        self.backend.unwrap_or(BackendName::Tm) == name || self.fallback == Some(name)
+    }
+}
+
 impl Settings {
+    /// `base` (what every backend shares) with the configuration of each backend `flags` put
+    /// in use, for translating `from` into `to`. The error is a whole sentence of advice,
+    /// `key` naming the flag without its dashes.
+    pub fn from_flags(
+        base: Settings,
+        flags: &Flags,
+        from: &Lang,
+        to: &Lang,
+    ) -> Result<Settings, SettingsError> {
+        let fail = |key: &'static str, message: &str| {
+            Err(SettingsError {
+                key,
+                message: message.into(),
+            })
+        };
+        let backend = flags.backend.unwrap_or(BackendName::Tm);
+        if backend != BackendName::Tm && !flags.memories.is_empty() {
+            return fail(
+                "memory",
+                "--memory is for --backend tm (to use a memory before a service, give \
+                 --backend tm --fallback NAME)",
+            );
+        }
+        if backend == BackendName::Tm && flags.memories.is_empty() {
+            return fail(
+                "memory",
+                "the tm backend needs a translation memory: give --memory FILE (TMX, or TSV of \
+                 French<TAB>English pairs), or choose a machine translation backend with \
+                 --backend deepl|libretranslate|openai|command",
+            );
+        }
+        if !flags.program.is_empty() && !flags.uses(BackendName::Command) {
+            return fail(
+                "command",
+                "a program after `--` is for --backend command (or --fallback command)",
+            );
+        }
+        let timeout_secs = flags
+            .timeout_secs
+            .unwrap_or(super::DEFAULT_TIMEOUT.as_secs_f64());
+        if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
+            return fail("timeout", "--timeout must be a positive number of seconds");
+        }
+        let mut settings = Settings {
+            backend,
+            fallback: flags.fallback,
+            ..base
+        };
+        if backend == BackendName::Tm {
+            let mut memory = MemoryConfig::new(flags.memories.clone());
+            memory.threshold = flags.threshold;
+            memory.source_lang = from.code().to_string();
+            memory.target_lang = to.code().to_string();
+            settings.tm = Some(memory);
+        }
+        if flags.uses(BackendName::Deepl) {
+            settings.deepl = Some(DeeplConfig {
+                endpoint: flags.endpoint.clone(),
+                target_variant: flags.target_variant,
+                formality: flags.formality,
+                timeout_secs,
+                ..DeeplConfig::default()
+            });
+        }
+        if flags.uses(BackendName::Libretranslate) {
+            settings.libretranslate = Some(LibreTranslateConfig {
+                endpoint: flags.endpoint.clone(),
+                timeout_secs,
+                ..LibreTranslateConfig::default()
+            });
+        }
+        if flags.uses(BackendName::Openai) {
+            settings.openai = Some(OpenAiConfig {
+                endpoint: flags.endpoint.clone(),
+                model: flags.model.clone(),
+                timeout_secs,
+                ..OpenAiConfig::default()
+            });
+        }
+        if flags.uses(BackendName::Command) {
+            let Some((program, rest)) = flags.program.split_first() else {
+                return fail(
+                    "command",
+                    "the command backend needs a program after `--`, e.g. passerelle translate \
+                     FILE --backend command -- translateLocally -m fr-en-tiny",
+                );
+            };
+            let mut config = CommandConfig::new(program.clone(), rest.to_vec());
+            config.format = flags.command_format;
+            config.timeout_secs = timeout_secs;
+            settings.command = Some(config);
+        }
+        Ok(settings)
+    }
+
     /// Whether `name` is the backend or its fallback.
     pub fn uses(&self, name: BackendName) -> bool {
         self.backend == name || self.fallback == Some(name)
@@ -302,6 +475,53 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(openai.missing_key(), Some(BackendName::Openai));
+    }
+
+    #[test]
+    fn flags_configure_the_backends_in_use_only() {
+        let (fr, en) = (Lang::Fr, Lang::En);
+        let flags = Flags {
+            memories: vec!["tm.tmx".into()],
+            fallback: Some(BackendName::Openai),
+            endpoint: Some("http://localhost:11434/v1".into()),
+            timeout_secs: Some(3.0),
+            threshold: 80,
+            ..Flags::default()
+        };
+        let s = Settings::from_flags(Settings::default(), &flags, &fr, &en).unwrap();
+        assert_eq!(s.tm.as_ref().unwrap().threshold, 80);
+        let openai = s.openai.as_ref().unwrap();
+        assert_eq!(openai.timeout_secs, 3.0);
+        assert_eq!(
+            openai.endpoint.as_deref(),
+            Some("http://localhost:11434/v1")
+        );
+        assert!(s.deepl.is_none() && s.command.is_none());
+        let error = |flags: Flags| Settings::from_flags(Settings::default(), &flags, &fr, &en);
+        assert_eq!(error(Flags::default()).unwrap_err().key, "memory");
+        let stray_memory = Flags {
+            backend: Some(BackendName::Deepl),
+            memories: vec!["tm.tmx".into()],
+            ..Flags::default()
+        };
+        assert_eq!(error(stray_memory).unwrap_err().key, "memory");
+        let stray_program = Flags {
+            backend: Some(BackendName::Deepl),
+            program: vec!["cat".into()],
+            ..Flags::default()
+        };
+        assert_eq!(error(stray_program).unwrap_err().key, "command");
+        let no_program = Flags {
+            backend: Some(BackendName::Command),
+            ..Flags::default()
+        };
+        assert_eq!(error(no_program).unwrap_err().key, "command");
+        let bad_timeout = Flags {
+            backend: Some(BackendName::Libretranslate),
+            timeout_secs: Some(f64::NAN),
+            ..Flags::default()
+        };
+        assert_eq!(error(bad_timeout).unwrap_err().key, "timeout");
     }
 
     #[test]
