@@ -17,7 +17,8 @@
 //! * [`check`]: terminology, names, numbers, untranslated and consistency checks of a bitext.
 //! * [`review`]: the HTML review report, the terminal side-by-side view and alignment diffs.
 //! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage.
-//! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically.
+//! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically;
+//!   `hash`: the fast word hasher the matcher and the consistency rule share.
 //! * [`cli`]: the `passerelle` command; the only place that prints or picks exit codes.
 //!
 //! ```
@@ -39,6 +40,7 @@ pub mod error;
 pub mod files;
 pub mod formats;
 pub mod glossary;
+pub(crate) mod hash;
 pub mod lang;
 pub mod numbers;
 pub mod pipeline;

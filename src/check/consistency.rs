@@ -16,7 +16,7 @@ use std::hash::Hasher as _;
 use super::terms::{Compiled, PairMatches};
 use super::{clip, Finding, Rule};
 use super::{RuleInfo, Severity};
-use crate::glossary::matcher::{load_short, FxHasher};
+use crate::hash::{load_short, FxHasher};
 use crate::text::{Bitext, Span};
 
 pub(super) const INCONSISTENT_TRANSLATION: RuleInfo = RuleInfo {

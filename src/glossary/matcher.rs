@@ -22,11 +22,10 @@
 //! compete. (The walk finds exactly what an Aho-Corasick automaton over the ids finds, in its
 //! order; a test holds it to that.)
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
-pub(crate) use super::normalize::load_short;
 use super::normalize::{Normalizer, Token};
+use crate::hash::{ascii_lower8, fx_ascii_lower, fx_bytes, FastMap, FxHasher};
 use crate::text::{Lang, Span};
 
 /// How strictly a candidate found by folded stems must match the form as written.
@@ -679,44 +678,6 @@ impl WordCache {
     }
 }
 
-/// FxHash of bytes, with the length mixed in.
-#[inline]
-pub(crate) fn fx_bytes(bytes: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(bytes);
-    h.add(bytes.len() as u64);
-    h.finish()
-}
-
-/// [`fx_bytes`] of the ASCII `bytes` lower-cased, eight bytes at a time.
-#[inline]
-pub(crate) fn fx_ascii_lower(bytes: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        h.add(ascii_lower8(u64::from_le_bytes(
-            c.try_into().unwrap_or([0; 8]),
-        )));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        h.add(ascii_lower8(load_short(rest)));
-    }
-    h.add(bytes.len() as u64);
-    h.finish()
-}
-
-/// Eight ASCII bytes with `A`..=`Z` lower-cased: a byte is a capital when adding 0x3f sets
-/// its high bit (at least `A`) and adding 0x25 does not (at most `Z`); no byte below 0x80
-/// carries into the next.
-#[inline]
-fn ascii_lower8(x: u64) -> u64 {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let at_least_a = x.wrapping_add(0x3f3f_3f3f_3f3f_3f3f);
-    let above_z = x.wrapping_add(0x2525_2525_2525_2525);
-    x | ((at_least_a & !above_z & HIGH) >> 2)
-}
-
 /// Spellings of a folded word that its stem does not cover (the language's
 /// [`variants`](crate::lang::Profile::variants): French feminines, English irregular plurals).
 fn variants(lang: &Lang, folded: &str) -> Vec<String> {
@@ -741,53 +702,6 @@ fn variants(lang: &Lang, folded: &str) -> Vec<String> {
     }
     out
 }
-
-/// FxHash: tokens are short and hashed once per word of the text, where SipHash would be
-/// a noticeable part of the scan.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    pub(crate) fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            self.add(load_short(rest));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
@@ -1160,17 +1074,6 @@ mod tests {
     }
 
     #[test]
-    fn ascii_lower_casing_eight_bytes_at_a_time_is_exact() {
-        for b in 0..0x80u8 {
-            for shift in (0..64).step_by(8) {
-                let x = u64::from(b) << shift | 0x4161_7a5a_405b_607b & !(0xff << shift);
-                let expected = u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()));
-                assert_eq!(ascii_lower8(x), expected, "{b:#x} at {shift}");
-            }
-        }
-    }
-
-    #[test]
     fn the_word_cache_answers_what_was_inserted_and_grows() {
         let mut cache = WordCache::default();
         let hash = |k: u64| fx_bytes(&k.to_le_bytes());
@@ -1193,30 +1096,6 @@ mod tests {
         }
         for k in 100_000..200_000u64 {
             assert_eq!(cache.get(hash(k)), None, "{k}");
-        }
-    }
-
-    #[test]
-    fn short_loads_equal_copies_into_a_zeroed_buffer() {
-        let bytes: Vec<u8> = (1..=9).collect();
-        for a in 0..bytes.len() {
-            for b in a..=(a + 8).min(bytes.len()) {
-                let mut buf = [0u8; 8];
-                buf[..b - a].copy_from_slice(&bytes[a..b]);
-                assert_eq!(
-                    load_short(&bytes[a..b]),
-                    u64::from_le_bytes(buf),
-                    "{a}..{b}"
-                );
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn ascii_words_hash_like_their_folded_form(word in "[ -~]{0,40}") {
-            let folded = word.to_ascii_lowercase();
-            proptest::prop_assert_eq!(fx_ascii_lower(word.as_bytes()), fx_bytes(folded.as_bytes()));
         }
     }
 

@@ -23,6 +23,7 @@ use rust_stemmers::Stemmer;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::hash::load_short;
 use crate::text::{Lang, Span};
 
 /// French words that elide their vowel before another word: `l'`, `d'`, `qu'`, `jusqu'`...
@@ -242,28 +243,6 @@ fn ascii_word_end_with(bytes: &[u8], mut i: usize, chunk: &mut impl FnMut(u64)) 
             chunk(x & ((1 << (8 * k)) - 1));
         }
         return i + k;
-    }
-}
-
-/// Up to eight bytes as a little-endian integer padded with zeros, as copying them into a
-/// zeroed buffer would give, but with two overlapping loads instead of a call to `memcpy`
-/// (which a copy of variable length becomes): most words are shorter than eight bytes.
-#[inline]
-pub(crate) fn load_short(bytes: &[u8]) -> u64 {
-    let n = bytes.len();
-    match n {
-        0 => 0,
-        1..=3 => {
-            u64::from(bytes[0])
-                | u64::from(bytes[n / 2]) << (8 * (n / 2))
-                | u64::from(bytes[n - 1]) << (8 * (n - 1))
-        }
-        4..=7 => {
-            let lo = u32::from_le_bytes(bytes[..4].try_into().unwrap_or([0; 4]));
-            let hi = u32::from_le_bytes(bytes[n - 4..].try_into().unwrap_or([0; 4]));
-            u64::from(lo) | u64::from(hi) << (8 * (n - 4))
-        }
-        _ => u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8])),
     }
 }
 
