@@ -464,7 +464,15 @@ impl Config {
     /// against `path`'s folder).
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| locate(path, text, &e))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let place = super::toml_place::locate(text, &e);
+            ConfigError {
+                path: path.to_path_buf(),
+                line: place.line,
+                key: place.key,
+                message: place.message,
+            }
+        })?;
         let index = LineIndex::new(text);
         let line_of = |span: std::ops::Range<usize>| index.line_col(text, span.start).0;
         let base = path.parent().unwrap_or(Path::new(""));
@@ -662,88 +670,6 @@ fn tidy(path: &Path) -> PathBuf {
         out.push(".");
     }
     out
-}
-
-/// Turns a TOML error into one naming the line and the dotted key.
-fn locate(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
-    let message = e.message().trim().to_string();
-    let Some(span) = e.span() else {
-        return ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            key: None,
-            message,
-        };
-    };
-    let index = LineIndex::new(text);
-    let line = index.line_col(text, span.start.min(text.len())).0;
-    let lines: Vec<&str> = text.lines().collect();
-    let (table, own_line) = table_at(&lines, line);
-    // The key is named in the message for unknown and missing fields; otherwise the span is a
-    // value (wrong type) whose key starts its line, or a table header.
-    let named = ["unknown field `", "missing field `"]
-        .iter()
-        .find_map(|p| message.strip_prefix(p))
-        .and_then(|rest| rest.split('`').next())
-        .map(str::to_string);
-    let leaf = named.or_else(|| {
-        if own_line {
-            return None;
-        }
-        let current = lines.get(line - 1).copied().unwrap_or("");
-        let (key, _) = current.split_once('=')?;
-        let key = key.trim().trim_matches('"');
-        (!key.is_empty()).then(|| key.to_string())
-    });
-    // On a header line, an unknown table is named by the header itself (`[[documents]]`).
-    let header_path = table.split('[').next().unwrap_or("").to_string();
-    let key = match (table.is_empty(), leaf) {
-        (true, None) => None,
-        (true, Some(leaf)) => Some(leaf),
-        (false, None) => Some(table),
-        (false, Some(leaf))
-            if own_line && header_path.rsplit('.').next() == Some(leaf.as_str()) =>
-        {
-            Some(header_path)
-        }
-        (false, Some(leaf)) => Some(format!("{table}.{leaf}")),
-    };
-    ConfigError {
-        path: path.to_path_buf(),
-        line: Some(line),
-        key,
-        message,
-    }
-}
-
-/// The table a 1-based line is in (`translate.deepl`, `document[1]`; empty at the top), and
-/// whether the line is that table's header.
-fn table_at(lines: &[&str], line: usize) -> (String, bool) {
-    let header = |l: &str| -> Option<(String, bool)> {
-        let l = l.trim();
-        let l = l.split(" #").next().unwrap_or(l).trim();
-        if let Some(inner) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
-            Some((inner.trim().to_string(), true))
-        } else {
-            let inner = l.strip_prefix('[')?.strip_suffix(']')?;
-            Some((inner.trim().to_string(), false))
-        }
-    };
-    for n in (1..=line.min(lines.len())).rev() {
-        if let Some((name, array)) = header(lines[n - 1]) {
-            let name = if array {
-                let k = lines[..n - 1]
-                    .iter()
-                    .filter(|l| header(l).is_some_and(|(h, a)| a && h == name))
-                    .count();
-                format!("{name}[{k}]")
-            } else {
-                name
-            };
-            return (name, n == line);
-        }
-    }
-    (String::new(), false)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@
 pub mod checked;
 pub mod config;
 pub mod pair;
+mod toml_place;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
