@@ -370,196 +370,320 @@ impl LineStarts {
     }
 }
 
-/// Where an output file of a document goes: `DIR/NAME.LANG.txt` or `DIR/NAME.EXT`.
-/// Runs the whole job for `config`; see the module documentation.
+/// Runs the whole job for `config`; see the module documentation. Each stage is a function
+/// below: [`Shared::open`], [`prepare`] per document, [`check_all`], [`render`], [`write`].
 pub async fn run(
     config: &Config,
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Summary, PipelineError> {
     let started = Instant::now();
-    let (src_lang, tgt_lang) = (&config.source_lang, &config.target_lang);
-    let glossary = match &config.glossary {
-        Some(path) => Glossary::load_for(path, src_lang, tgt_lang)?,
-        None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
-    };
-    let pairs = glossary.term_pairs(src_lang, tgt_lang);
-    let baseline = config
-        .check
-        .baseline
-        .as_deref()
-        .map(checked::read_baseline)
-        .transpose()?;
-
-    let cache = match &options.cache {
-        Some(path) => Some(Arc::new(Cache::open(path).map_err(TranslateError::from)?)),
-        None => None,
-    };
-    let embedding = match &config.embeddings {
-        Some(settings) => Some(Embedding {
-            embedder: Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
-            overlaps: settings.overlaps,
-            cache: cache.clone(),
-            options: config.translate.settings.engine_options(),
-        }),
-        None => None,
-    };
+    let shared = Shared::open(config, options)?;
     let mut engine: Option<Engine> = None;
     let mut prepared = Vec::with_capacity(config.documents.len());
     for doc in &config.documents {
-        let name = doc.name.as_str();
-        progress.stage(Some(name), Stage::Segment);
-        let src_text = files::read_text(&doc.source)?;
-        let src_segments = split(&src_text, src_lang, doc.presegmented);
-        let mut untranslated = 0;
-        let mut from_cache = 0;
-        let (target, alignment) = match &doc.reference {
-            Some(path) => {
-                progress.stage(Some(name), Stage::Reference);
-                let text = files::read_text(path)?;
-                let segments = split(&text, tgt_lang, doc.presegmented);
-                progress.stage(Some(name), Stage::Align);
-                let alignment = align_sides(
-                    name,
-                    &side(&src_text, &src_segments),
-                    &side(&text, &segments),
-                    &pairs,
-                    embedding.as_ref(),
-                    &config.align,
-                    progress,
-                )
-                .await?;
-                let target = Target::Reference {
-                    path: path.clone(),
-                    text,
-                    segments,
-                };
-                (target, alignment)
-            }
-            None => {
-                progress.stage(Some(name), Stage::Translate);
-                if engine.is_none() {
-                    engine = Some(build_engine(config, cache.clone(), progress)?);
-                }
-                let engine = engine.as_ref().expect("built above");
-                let job = Job {
-                    source_lang: src_lang.clone(),
-                    target_lang: tgt_lang.clone(),
-                    glossary: TermPair::list(&pairs),
-                    context: config.translate.settings.context.clone(),
-                };
-                // What goes to the engine: each sentence, or each paragraph whole.
-                let texts: Vec<String> = match config.translate.unit {
-                    config::Unit::Sentence => src_segments
-                        .iter()
-                        .map(|s| one_line(s.span.slice(&src_text)).into_owned())
-                        .collect(),
-                    config::Unit::Paragraph => segment::paragraphs(&src_text)
-                        .map(|p| p.slice(&src_text).to_string())
-                        .collect(),
-                };
-                let outcome = engine
-                    .translate(&job, &texts)
-                    .await
-                    .map_err(TranslateError::from)?;
-                from_cache = outcome.stats.from_cache();
-                match config.translate.unit {
-                    config::Unit::Sentence => {
-                        let (target, alignment, missed) =
-                            sentence_beads(&outcome.translations, config);
-                        untranslated = missed;
-                        (target, alignment)
-                    }
-                    config::Unit::Paragraph => {
-                        untranslated = outcome.stats.untranslated;
-                        let segmenter = Segmenter::new(tgt_lang.clone());
-                        let mut sentences = Vec::new();
-                        let mut paragraphs = Vec::new();
-                        for (k, t) in outcome.translations.iter().enumerate() {
-                            for s in segmenter.segment(&t.text) {
-                                sentences.push(one_line(s.span.slice(&t.text)).into_owned());
-                                paragraphs.push(k as u32);
-                            }
-                        }
-                        progress.stage(Some(name), Stage::Align);
-                        let tgt = Side {
-                            sentences: sentences.iter().map(String::as_str).collect(),
-                            paragraphs,
-                        };
-                        let alignment = align_sides(
-                            name,
-                            &side(&src_text, &src_segments),
-                            &tgt,
-                            &pairs,
-                            embedding.as_ref(),
-                            &config.align,
-                            progress,
-                        )
-                        .await?;
-                        let backend = outcome
-                            .translations
-                            .iter()
-                            .map(|t| t.backend.clone())
-                            .find(|b| !b.is_empty())
-                            .unwrap_or_else(|| config.translate.settings.backend.to_string());
-                        let target = Target::Translated { sentences, backend };
-                        (target, alignment)
-                    }
-                }
-            }
+        prepared.push(prepare(doc, config, &shared, &mut engine, progress).await?);
+    }
+    progress.stage(None, Stage::Check);
+    let checked = check_all(&prepared, config, &shared);
+    let (outputs, documents, stats) = render(&prepared, &checked, config, &shared);
+    progress.stage(None, Stage::Write);
+    let written = write(&config.output.dir, outputs)?;
+    Ok(Summary {
+        documents,
+        stats,
+        baselined: checked.baselined,
+        failing: checked.failing,
+        fail_on: config.check.fail_on,
+        written,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// What every document of a run uses: the glossary and its pairs in the project's direction,
+/// the baseline, the cache and the embeddings client.
+struct Shared {
+    glossary: Glossary,
+    pairs: Vec<(String, String)>,
+    baseline: Option<check::Baseline>,
+    cache: Option<Arc<Cache>>,
+    embedding: Option<Embedding>,
+}
+
+impl Shared {
+    fn open(config: &Config, options: &RunOptions) -> Result<Shared, PipelineError> {
+        let (src_lang, tgt_lang) = (&config.source_lang, &config.target_lang);
+        let glossary = match &config.glossary {
+            Some(path) => Glossary::load_for(path, src_lang, tgt_lang)?,
+            None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
         };
-        prepared.push(Prepared {
-            name: doc.name.clone(),
-            source: doc.source.clone(),
-            src_text,
-            src_segments,
+        let pairs = glossary.term_pairs(src_lang, tgt_lang);
+        let baseline = config
+            .check
+            .baseline
+            .as_deref()
+            .map(checked::read_baseline)
+            .transpose()?;
+        let cache = match &options.cache {
+            Some(path) => Some(Arc::new(Cache::open(path).map_err(TranslateError::from)?)),
+            None => None,
+        };
+        let embedding = match &config.embeddings {
+            Some(settings) => Some(Embedding {
+                embedder: Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
+                overlaps: settings.overlaps,
+                cache: cache.clone(),
+                options: config.translate.settings.engine_options(),
+            }),
+            None => None,
+        };
+        Ok(Shared {
+            glossary,
+            pairs,
+            baseline,
+            cache,
+            embedding,
+        })
+    }
+}
+
+/// Segments a document and aligns it with its reference, or translates it (building the
+/// engine the first time one is needed).
+async fn prepare(
+    doc: &config::Document,
+    config: &Config,
+    shared: &Shared,
+    engine: &mut Option<Engine>,
+    progress: &dyn Progress,
+) -> Result<Prepared, PipelineError> {
+    let name = doc.name.as_str();
+    progress.stage(Some(name), Stage::Segment);
+    let src_text = files::read_text(&doc.source)?;
+    let src_segments = split(&src_text, &config.source_lang, doc.presegmented);
+    let src = side(&src_text, &src_segments);
+    let english = match &doc.reference {
+        Some(path) => {
+            progress.stage(Some(name), Stage::Reference);
+            let text = files::read_text(path)?;
+            let segments = split(&text, &config.target_lang, doc.presegmented);
+            progress.stage(Some(name), Stage::Align);
+            let tgt = side(&text, &segments);
+            let alignment = align_sides(name, &src, &tgt, shared, &config.align, progress).await?;
+            let target = Target::Reference {
+                path: path.clone(),
+                text,
+                segments,
+            };
+            TargetSide::aligned(target, alignment)
+        }
+        None => {
+            progress.stage(Some(name), Stage::Translate);
+            if engine.is_none() {
+                *engine = Some(build_engine(config, shared.cache.clone(), progress)?);
+            }
+            let engine = engine.as_ref().expect("built above");
+            translate(
+                name,
+                &src_text,
+                &src_segments,
+                engine,
+                config,
+                shared,
+                progress,
+            )
+            .await?
+        }
+    };
+    Ok(Prepared {
+        name: doc.name.clone(),
+        source: doc.source.clone(),
+        src_text,
+        src_segments,
+        target: english.target,
+        alignment: english.alignment,
+        untranslated: english.untranslated,
+        from_cache: english.from_cache,
+    })
+}
+
+/// A document's English side, aligned with its source, and what making it cost.
+struct TargetSide {
+    target: Target,
+    alignment: Alignment,
+    untranslated: usize,
+    from_cache: usize,
+}
+
+impl TargetSide {
+    fn aligned(target: Target, alignment: Alignment) -> TargetSide {
+        TargetSide {
+            target,
+            alignment,
+            untranslated: 0,
+            from_cache: 0,
+        }
+    }
+}
+
+/// Translates a document sentence by sentence (1-1 beads by construction) or paragraph by
+/// paragraph (the English then segmented and aligned within the paragraphs).
+async fn translate(
+    name: &str,
+    src_text: &str,
+    src_segments: &[Segment],
+    engine: &Engine,
+    config: &Config,
+    shared: &Shared,
+    progress: &dyn Progress,
+) -> Result<TargetSide, PipelineError> {
+    let job = Job {
+        source_lang: config.source_lang.clone(),
+        target_lang: config.target_lang.clone(),
+        glossary: TermPair::list(&shared.pairs),
+        context: config.translate.settings.context.clone(),
+    };
+    let texts: Vec<String> = match config.translate.unit {
+        config::Unit::Sentence => src_segments
+            .iter()
+            .map(|s| one_line(s.span.slice(src_text)).into_owned())
+            .collect(),
+        config::Unit::Paragraph => segment::paragraphs(src_text)
+            .map(|p| p.slice(src_text).to_string())
+            .collect(),
+    };
+    let outcome = engine
+        .translate(&job, &texts)
+        .await
+        .map_err(TranslateError::from)?;
+    let from_cache = outcome.stats.from_cache();
+    if config.translate.unit == config::Unit::Sentence {
+        let (target, alignment, untranslated) = sentence_beads(&outcome.translations, config);
+        return Ok(TargetSide {
             target,
             alignment,
             untranslated,
             from_cache,
         });
     }
+    let segmenter = Segmenter::new(config.target_lang.clone());
+    let mut sentences = Vec::new();
+    let mut paragraphs = Vec::new();
+    for (k, t) in outcome.translations.iter().enumerate() {
+        for s in segmenter.segment(&t.text) {
+            sentences.push(one_line(s.span.slice(&t.text)).into_owned());
+            paragraphs.push(k as u32);
+        }
+    }
+    progress.stage(Some(name), Stage::Align);
+    let tgt = Side {
+        sentences: sentences.iter().map(String::as_str).collect(),
+        paragraphs,
+    };
+    let src = side(src_text, src_segments);
+    let alignment = align_sides(name, &src, &tgt, shared, &config.align, progress).await?;
+    let backend = outcome
+        .translations
+        .iter()
+        .map(|t| t.backend.clone())
+        .find(|b| !b.is_empty())
+        .unwrap_or_else(|| config.translate.settings.backend.to_string());
+    Ok(TargetSide {
+        target: Target::Translated { sentences, backend },
+        alignment,
+        untranslated: outcome.stats.untranslated,
+        from_cache,
+    })
+}
 
-    // One check over every document, so that consistency spans the project.
-    progress.stage(None, Stage::Check);
+/// The findings of a run: one check over every document, so that consistency spans the
+/// project, with where each document's pairs start.
+struct Checked {
+    combined: Bitext,
+    offsets: Vec<usize>,
+    findings: Vec<Finding>,
+    baselined: usize,
+    failing: usize,
+}
+
+fn check_all(prepared: &[Prepared], config: &Config, shared: &Shared) -> Checked {
     let mut combined = Bitext {
-        src_lang: src_lang.clone(),
-        tgt_lang: tgt_lang.clone(),
+        src_lang: config.source_lang.clone(),
+        tgt_lang: config.target_lang.clone(),
         pairs: Vec::new(),
     };
     let mut offsets = Vec::with_capacity(prepared.len());
-    for p in &prepared {
+    for p in prepared {
         offsets.push(combined.pairs.len());
         combined.pairs.extend(p.bitext(config).pairs);
     }
-    let mut all_findings = check::check(&combined, &glossary, &config.check.options);
-    let baselined = baseline.as_ref().map_or(0, |b| b.filter(&mut all_findings));
-    let report = findings::Report {
-        bitext: &combined,
-        findings: &all_findings,
+    let mut findings = check::check(&combined, &shared.glossary, &config.check.options);
+    let baselined = shared
+        .baseline
+        .as_ref()
+        .map_or(0, |b| b.filter(&mut findings));
+    let mut checked = Checked {
+        combined,
+        offsets,
+        findings,
         baselined,
-        fail_on: config.check.fail_on,
+        failing: 0,
     };
-    let failing = all_findings.iter().filter(|f| report.fails(f)).count();
+    checked.failing = checked
+        .findings
+        .iter()
+        .filter(|f| checked.report(config).fails(f))
+        .count();
+    checked
+}
 
-    // Every output in memory first; nothing is written if anything above failed.
+impl Checked {
+    fn report(&self, config: &Config) -> findings::Report<'_> {
+        findings::Report {
+            bitext: &self.combined,
+            findings: &self.findings,
+            baselined: self.baselined,
+            fail_on: config.check.fail_on,
+        }
+    }
+
+    /// Document `d`'s findings, numbered within the document.
+    fn of_document(&self, d: usize) -> Vec<Finding> {
+        let end = self
+            .offsets
+            .get(d + 1)
+            .copied()
+            .unwrap_or(self.combined.pairs.len());
+        self.findings
+            .iter()
+            .filter(|f| (self.offsets[d]..end).contains(&f.segment))
+            .map(|f| Finding {
+                segment: f.segment - self.offsets[d],
+                ..f.clone()
+            })
+            .collect()
+    }
+}
+
+/// An output file: where it goes and its bytes.
+type Output = (PathBuf, Vec<u8>);
+
+/// Every output in memory (nothing is written if anything before failed), with each
+/// document's summary and the totals.
+fn render(
+    prepared: &[Prepared],
+    checked: &Checked,
+    config: &Config,
+    shared: &Shared,
+) -> (Vec<Output>, Vec<DocumentSummary>, Stats) {
     let formats = &config.output.formats;
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Vec<Output> = Vec::new();
     let mut review_docs = Vec::with_capacity(prepared.len());
     let mut summaries = Vec::with_capacity(prepared.len());
     let mut total = Stats::default();
     for (d, p) in prepared.iter().enumerate() {
         let doc = p.aligned(config);
-        let end = offsets.get(d + 1).copied().unwrap_or(combined.pairs.len());
         let mut rdoc = review::Document::from_aligned(p.name.clone(), &doc);
-        rdoc.findings = all_findings
-            .iter()
-            .filter(|f| (offsets[d]..end).contains(&f.segment))
-            .map(|f| Finding {
-                segment: f.segment - offsets[d],
-                ..f.clone()
-            })
-            .collect();
+        rdoc.findings = checked.of_document(d);
         let stats = rdoc.stats();
         total.add(&stats);
         summaries.push(DocumentSummary {
@@ -578,7 +702,7 @@ pub async fn run(
         }) {
             let paths = format.paths(
                 &config.output.dir.join(&p.name),
-                src_lang,
+                &config.source_lang,
                 &config.target_lang,
             );
             match format.write(&doc, &p.name) {
@@ -591,6 +715,7 @@ pub async fn run(
         }
         review_docs.push(rdoc);
     }
+    let report = checked.report(config);
     if formats.contains(&OutputFormat::Findings) {
         outputs.push((
             config.output.dir.join("findings.json"),
@@ -612,15 +737,18 @@ pub async fn run(
         let html = review::html::render(&review::html::Report {
             title: &title,
             documents: &review_docs,
-            glossary: config.glossary.as_ref().map(|_| &glossary),
+            glossary: config.glossary.as_ref().map(|_| &shared.glossary),
             generator,
         });
         outputs.push((config.output.dir.join("report.html"), html.into_bytes()));
     }
+    (outputs, summaries, total)
+}
 
-    progress.stage(None, Stage::Write);
-    std::fs::create_dir_all(&config.output.dir).map_err(|e| Error::Write {
-        path: config.output.dir.clone(),
+/// Writes the outputs, each atomically, into `dir` (created if missing).
+fn write(dir: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>, PipelineError> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+        path: dir.to_path_buf(),
         source: e,
     })?;
     let mut written = Vec::with_capacity(outputs.len());
@@ -628,15 +756,7 @@ pub async fn run(
         files::write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    Ok(Summary {
-        documents: summaries,
-        stats: total,
-        baselined,
-        failing,
-        fail_on: config.check.fail_on,
-        written,
-        elapsed: started.elapsed(),
-    })
+    Ok(written)
 }
 
 /// Sentences of a text, or its lines when it is presegmented.
@@ -668,12 +788,11 @@ async fn align_sides(
     name: &str,
     src: &Side<'_>,
     tgt: &Side<'_>,
-    pairs: &[(String, String)],
-    embedding: Option<&Embedding>,
+    shared: &Shared,
     options: &align::Options,
     progress: &dyn Progress,
 ) -> Result<Alignment, PipelineError> {
-    let vectors = match embedding {
+    let vectors = match &shared.embedding {
         Some(e) => Some(
             embed_sides(
                 &e.embedder,
@@ -691,7 +810,7 @@ async fn align_sides(
     };
     let evidence = Evidence {
         translation: None,
-        glossary: pairs,
+        glossary: &shared.pairs,
         embeddings: vectors
             .as_ref()
             .map(|(src, tgt)| align::Embeddings { src, tgt }),
@@ -776,7 +895,6 @@ fn fill_gaps(alignment: &mut Alignment) {
     alignment.beads = out;
 }
 
-/// Glossary pairs in the direction of the project (French/English glossaries only).
 /// Sentence-by-sentence translations as 1-1 beads (1-0 for a memory miss); returns the
 /// target, the alignment and the number of misses.
 fn sentence_beads(translations: &[Translated], config: &Config) -> (Target, Alignment, usize) {
