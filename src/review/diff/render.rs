@@ -102,29 +102,23 @@ pub fn to_text(diff: &Diff, old: &Document, new: &Document, colour: bool) -> Str
             let _ = writeln!(out, "  {src_code}: {}", words(&text));
         }
         let one_to_one = c.old.len() == 1 && c.new.len() == 1 && !c.words.is_empty();
-        for &k in &c.old {
-            let b = &old.beads[k];
-            let text = if colour && one_to_one {
-                highlight(&c.words, WordOp::Delete, red_hi, &paint)
-            } else {
-                words(&b.target)
-            };
-            let line = format!("- {tgt_code}: {} {text}", label(b))
-                .trim_end()
-                .to_string();
-            let _ = writeln!(out, "{}", if colour { paint(red, &line) } else { line });
-        }
-        for &k in &c.new {
-            let b = &new.beads[k];
-            let text = if colour && one_to_one {
-                highlight(&c.words, WordOp::Insert, green_hi, &paint)
-            } else {
-                words(&b.target)
-            };
-            let line = format!("+ {tgt_code}: {} {text}", label(b))
-                .trim_end()
-                .to_string();
-            let _ = writeln!(out, "{}", if colour { paint(green, &line) } else { line });
+        let sides = [
+            ("-", &old.beads, &c.old, WordOp::Delete, red, red_hi),
+            ("+", &new.beads, &c.new, WordOp::Insert, green, green_hi),
+        ];
+        for (sign, beads, ks, op, style, hi) in sides {
+            for &k in ks {
+                let b = &beads[k];
+                let text = if colour && one_to_one {
+                    highlight(&c.words, op, hi, &paint)
+                } else {
+                    words(&b.target)
+                };
+                let line = format!("{sign} {tgt_code}: {} {text}", label(b))
+                    .trim_end()
+                    .to_string();
+                let _ = writeln!(out, "{}", if colour { paint(style, &line) } else { line });
+            }
         }
         if !colour && !c.words.is_empty() {
             let mut w = String::new();
