@@ -151,7 +151,7 @@ pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failu
     }
     let path = match &args.cache {
         Some(p) => p.clone(),
-        None => default_cache_path().ok_or_else(|| {
+        None => Cache::default_path().ok_or_else(|| {
             usage("no cache folder on this platform: give --cache PATH or --no-cache")
         })?,
     };
@@ -242,13 +242,6 @@ impl BackendArgs {
     }
 }
 
-pub(crate) fn default_cache_path() -> Option<PathBuf> {
-    Some(
-        dirs::cache_dir()?
-            .join("passerelle")
-            .join("translations.sqlite"),
-    )
-}
 /// Translation progress on standard error: a bar on a terminal (hidden until a translation
 /// starts, so that a run that only aligns shows nothing of it), else retries on their own
 /// lines with -v.

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::backend::{default_cache_path, env_key, runtime, Bar};
+use super::backend::{env_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::error::show_path;
-use crate::pipeline::config::{self, Cache, Config};
+use crate::pipeline::config::{self, Config};
 use crate::pipeline::{self, Progress, RunOptions, Stage};
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -117,22 +117,9 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
             )));
         }
     }
-    if needs_backend || config.embeddings.is_some() {
-        // Machine translations and embeddings are worth caching; a local memory is not.
-        let machine =
-            config.embeddings.is_some() || (needs_backend && config.translate.settings.machine());
-        options.cache = match (&args.cache, args.no_cache, &config.translate.cache) {
-            _ if !machine => None,
-            (_, true, _) | (None, false, Cache::Off) => None,
-            (Some(p), false, _) => Some(p.clone()),
-            (None, false, Cache::At(p)) => Some(p.clone()),
-            (None, false, Cache::Default) => Some(default_cache_path().ok_or_else(|| {
-                Failure::Message(
-                    "no cache folder on this platform: give --cache PATH or --no-cache".into(),
-                )
-            })?),
-        };
-    }
+    options.cache = config
+        .cache_path(args.cache.as_deref(), args.no_cache)
+        .map_err(|e| Failure::Message(e.to_string()))?;
 
     let terminal = std::io::stderr().is_terminal();
     let reporter = Reporter {

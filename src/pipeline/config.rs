@@ -617,6 +617,34 @@ impl Config {
     pub fn needs_backend(&self) -> bool {
         self.documents.iter().any(|d| d.reference.is_none())
     }
+
+    /// The cache file a run uses: none when nothing worth caching is done (every document
+    /// has a reference, or only a local memory translates, and there are no embeddings) or
+    /// when `off`; else `given` (the command line's), the project's `[translate] cache`, or
+    /// the platform's default.
+    pub fn cache_path(
+        &self,
+        given: Option<&Path>,
+        off: bool,
+    ) -> Result<Option<PathBuf>, ConfigError> {
+        let machine = self.embeddings.is_some()
+            || (self.needs_backend() && self.translate.settings.machine());
+        Ok(match (given, off, &self.translate.cache) {
+            _ if !machine => None,
+            (_, true, _) | (None, false, Cache::Off) => None,
+            (Some(p), false, _) => Some(p.to_path_buf()),
+            (None, false, Cache::At(p)) => Some(p.clone()),
+            (None, false, Cache::Default) => Some(
+                crate::translate::Cache::default_path().ok_or_else(|| ConfigError {
+                    path: self.path.clone(),
+                    line: None,
+                    key: Some("translate.cache".into()),
+                    message: "no cache folder on this platform: give --cache PATH or --no-cache"
+                        .into(),
+                })?,
+            ),
+        })
+    }
 }
 
 impl Translate {
@@ -681,6 +709,22 @@ mod tests {
     }
 
     const MINIMAL: &str = "[[document]]\nname = \"a\"\nsource = \"a.fr.txt\"\n";
+
+    #[test]
+    fn only_machine_work_is_cached_and_the_command_line_wins() {
+        let memory = "[translate]\nbackend = \"tm\"\ncache = \"c.sqlite\"\n[translate.tm]\nmemories = [\"m.tmx\"]\n";
+        let c = parse(&format!("{MINIMAL}{memory}")).unwrap();
+        assert_eq!(c.cache_path(Some(Path::new("x")), false).unwrap(), None);
+        let deepl = "[translate]\nbackend = \"deepl\"\ncache = \"c.sqlite\"\n";
+        let c = parse(&format!("{MINIMAL}{deepl}")).unwrap();
+        let path = |given: Option<&str>, off| c.cache_path(given.map(Path::new), off).unwrap();
+        assert_eq!(path(None, false), Some("proj/c.sqlite".into()));
+        assert_eq!(path(Some("x.sqlite"), false), Some("x.sqlite".into()));
+        assert_eq!(path(None, true), None);
+        let reference = "[[document]]\nname = \"a\"\nsource = \"a.fr\"\nreference = \"a.en\"\n";
+        let c = parse(&format!("{reference}{deepl}")).unwrap();
+        assert_eq!(c.cache_path(None, false).unwrap(), None);
+    }
 
     #[test]
     fn defaults_and_resolved_paths() {

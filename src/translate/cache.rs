@@ -43,6 +43,15 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
+    /// passerelle/translations.sqlite in the platform's cache folder, if the platform has one.
+    pub fn default_path() -> Option<PathBuf> {
+        Some(
+            dirs::cache_dir()?
+                .join("passerelle")
+                .join("translations.sqlite"),
+        )
+    }
+
     /// Opens (creating it and its folder if needed) the cache at `path`.
     pub fn open(path: &Path) -> Result<Cache, CacheError> {
         let err = |message: String| CacheError {
