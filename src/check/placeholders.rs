@@ -7,7 +7,7 @@ use super::protected;
 use super::{Finding, Rule};
 use super::{RuleInfo, Severity};
 use crate::protect::{self, Kind, Numbering, Token};
-use crate::text::Pair;
+use crate::text::{Pair, Span};
 
 pub(super) const PLACEHOLDER_MISMATCH: RuleInfo = RuleInfo {
     id: "placeholder-mismatch",
@@ -71,6 +71,54 @@ fn check(segment: usize, pair: &Pair, out: &mut Vec<Finding>) {
     if missing.is_empty() && extra.is_empty() {
         out_of_order(segment, pair, &src, &tgt, out);
     }
+    lone_percent(segment, pair, &src, &tgt, out);
+}
+
+/// In a printf format, `%%` is the only way to write a percent sign: a source with
+/// conversions that writes `%%` is a format string, and so is its translation, where a bare
+/// `%` ("100% of %s") is a broken directive (printf reads "% o" as an octal conversion).
+/// Reports the first bare `%` of such a translation when it has more than the source (whose
+/// own are not the translation's doing). A translation that drops the percent sign
+/// altogether is not reported: it may have rephrased.
+fn lone_percent(segment: usize, pair: &Pair, src: &[Token], tgt: &[Token], out: &mut Vec<Finding>) {
+    let Some(escape) = pair.src.find("%%") else {
+        return;
+    };
+    if !src.iter().any(|t| protect::printf_numbering(t).is_some()) {
+        return;
+    }
+    let bare_in_source = bare_percents(&pair.src, src).count();
+    if let Some(at) = bare_percents(&pair.tgt, tgt).nth(bare_in_source) {
+        let message = "the translation has a bare % in a printf format, where the source \
+            writes %%: write %% for a percent sign"
+            .to_string();
+        out.push(
+            Finding::new(Rule::PlaceholderMismatch, segment, "%%", message)
+                .source(Span::new(escape, escape + 2))
+                .target(Some(Span::new(at, at + 1))),
+        );
+    }
+}
+
+/// Where `text` has a `%` that is neither half of a `%%` nor the start of one of its
+/// placeholder `tokens`.
+fn bare_percents<'a>(text: &'a str, tokens: &'a [Token]) -> impl Iterator<Item = usize> + 'a {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memchr(b'%', b.get(i..)?) {
+            let at = i + k;
+            if b.get(at + 1) == Some(&b'%') {
+                i = at + 2;
+            } else if let Some(t) = tokens.iter().find(|t| t.span.start == at) {
+                i = t.span.end;
+            } else {
+                i = at + 1;
+                return Some(at);
+            }
+        }
+        None
+    })
 }
 
 /// Unnumbered printf conversions take their arguments in the order they are written, so a
@@ -207,7 +255,7 @@ mod tests {
             &[
                 ("100%% de %s", "100%% of %s"),
                 ("Réussite : %d%%", "Success: %d%%"),
-                ("%s%%", "%s %"),
+                ("%s%%", "%s %%"),
                 (
                     "Utilisez {{ et }} autour de {0}",
                     "Use {{ and }} around {0}",
@@ -216,8 +264,24 @@ mod tests {
                 ("Écrivez {{nom}} pour {0}", "Write {{name}} for {0}"),
             ],
         );
-        // `%%` on one side only is text, not a dropped placeholder.
-        assert_eq!(f("%s à 100%%", "%s at 100%"), []);
+        // A translation may drop a percent sign, rephrasing…
+        assert_eq!(f("%s à 100%%", "%s, fully"), []);
+        assert_eq!(f("100%% sûr", "100% sure"), []);
+        // …but not write a bare one in a printf format: "% o" would be read as a conversion.
+        let (src, tgt) = ("100%% de %s", "100% of %s");
+        let findings = run(check, src, tgt);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].source_span.map(|s| s.slice(src)), Some("%%"));
+        assert_eq!(findings[0].target_span.map(|s| s.start), Some(3));
+        assert_clean(
+            check,
+            &[
+                ("100%% de %s", "100%% of %s"),
+                ("%s : %d%%", "%s: %d%%"),
+                ("%s%swww.%%s", "%s%swww.%%s"),
+                ("%s : 100%%", "%s: 100%%"),
+            ],
+        );
     }
 
     #[test]
