@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::http::{self, Reply};
 use super::{
     default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest, BoxFuture,
-    Capabilities, ConfigError, Job, MalformedPolicy, Secret, Translation,
+    Capabilities, ConfigError, Job, MalformedPolicy, Secret, Shield, Translation,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:5000";
@@ -164,6 +164,7 @@ impl Backend for LibreTranslate {
             glossary: false,
             context: false,
             on_malformed: MalformedPolicy::RetryOnce,
+            shield: Shield::Markers,
         }
     }
 
