@@ -31,10 +31,6 @@
 //! The `may_have_*` functions tell, with one fast byte scan, that a text can have no token
 //! of a kind: most prose has none, and then nothing needs scanning or allocating.
 
-use std::sync::LazyLock;
-
-use memchr::memmem::Finder;
-
 use crate::text::Span;
 
 /// What a token is.
@@ -180,16 +176,16 @@ pub fn may_have_tags(text: &str) -> bool {
     memchr::memchr(b'<', text.as_bytes()).is_some()
 }
 
-/// Whether `text` can have a URL or an e-mail address: it has `://`, `www.`, `WWW.` or `@`.
+/// Whether `text` can have a URL or an e-mail address: it has an `@`, a `://` or a `www.`
+/// (in any case). One pass that stops only at `@`, `:` and `.`: three substring searches
+/// cost as much as the rest of the three rules on prose.
 pub fn may_have_links(text: &str) -> bool {
-    static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
-    static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
-    static WWW_UP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("WWW."));
     let b = text.as_bytes();
-    memchr::memchr(b'@', b).is_some()
-        || SCHEME.find(b).is_some()
-        || WWW.find(b).is_some()
-        || WWW_UP.find(b).is_some()
+    memchr::memchr3_iter(b'@', b':', b'.', b).any(|i| match b[i] {
+        b'@' => true,
+        b':' => b.get(i + 1..i + 3) == Some(b"//"),
+        _ => i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"),
+    })
 }
 
 /// The tokens of `source` (`missing`) and of `target` (`extra`), by index, that have no
