@@ -14,7 +14,9 @@
 //!   caches their requests.
 //! * [`glossary`]: glossaries (TSV, CSV, TBX) and inflection-aware term matching;
 //!   [`numbers`]: numbers in digits, compared across French and English conventions.
-//! * [`check`]: terminology, names, numbers, untranslated and consistency checks of a bitext.
+//! * [`check`]: terminology, names, numbers, untranslated, consistency, placeholder, markup and
+//!   URL checks of a bitext; [`protect`]: the placeholders, tags, URLs and e-mail addresses a
+//!   translation must keep.
 //! * [`review`]: the HTML review report, the terminal side-by-side view and alignment diffs.
 //! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage.
 //! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically;
@@ -44,6 +46,7 @@ pub(crate) mod hash;
 pub mod lang;
 pub mod numbers;
 pub mod pipeline;
+pub mod protect;
 pub mod review;
 pub mod segment;
 pub mod text;

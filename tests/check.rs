@@ -728,3 +728,56 @@ fn help_explains_rules_formats_and_baselines() {
         .stdout(predicate::str::contains("--fail-on"))
         .stdout(predicate::str::contains("--write-baseline"));
 }
+
+/// The placeholder, markup and URL fixture, checked without a glossary, in one format.
+fn protected_report(format: &str) -> (String, Option<i32>) {
+    let out = passerelle()
+        .args([
+            "check",
+            "--src",
+            &format!("{FIXTURE}/protected.fr.txt"),
+            "--tgt",
+            &format!("{FIXTURE}/protected.en.txt"),
+            "--format",
+            format,
+        ])
+        .output()
+        .unwrap();
+    let text = stdout_of(&out).replace(env!("CARGO_PKG_VERSION"), "[version]");
+    (text, out.status.code())
+}
+
+/// Issue 12: `check` runs without --glossary (the rules that need none), and placeholder,
+/// markup and URL findings come out in every format; the French percentages, the escapes
+/// and the unchanged URLs of the fixture's clean lines give none.
+#[test]
+fn placeholders_tags_and_urls_without_a_glossary_in_every_format() {
+    let (json, code) = protected_report("json");
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let found: Vec<(u64, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["segment"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["term"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rules: std::collections::BTreeSet<&str> = found.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        ["markup-mismatch", "placeholder-mismatch", "url-mismatch"]
+    );
+    let segments: std::collections::BTreeSet<u64> = found.iter().map(|f| f.0).collect();
+    assert_eq!(segments.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3, 4, 6]);
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let (text, _) = protected_report(format);
+        insta::assert_snapshot!(format!("check_protected_{format}"), text);
+    }
+    let (sarif, _) = protected_report("sarif");
+    assert_valid_sarif(&sarif_validator(), &sarif);
+}

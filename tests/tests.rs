@@ -7,11 +7,13 @@
 //!   embedding evidence (a loopback `/v1/embeddings` server), bad input.
 //! * `translate`: every backend against a real HTTP server on 127.0.0.1 speaking its wire
 //!   format (headers, fields, batches, glossaries, faults, retries), the cache across runs
-//!   (a killed run resumes), an external program, and translation memories.
+//!   (a killed run resumes), an external program, and translation memories; placeholders,
+//!   tags and URLs protected through each backend, and a server that mangles them.
 //! * `embed`: the embeddings client through the library against an OpenAI-compatible server
 //!   on 127.0.0.1 (`common::embed_server`, a French/English/German concept lexicon).
 //! * `check`: the bundled article against its glossary (clean, and with planted mistakes),
-//!   every report format as a snapshot, SARIF against the official schema, exit codes for
+//!   every report format as a snapshot (and, without a glossary, placeholder, markup and URL
+//!   findings in every format), SARIF against the official schema, exit codes for
 //!   `--fail-on` and bad input, and the baseline round trip.
 //! * `cli`: what every command shares: `--help`, `--version`, completions, usage errors.
 //! * `run`: the whole pipeline on the bundled corpus (outputs as reviewed snapshots), exit

@@ -1493,3 +1493,151 @@ fn every_http_backend_retries_503_429_and_timeouts_and_rejects_malformed_json() 
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Placeholders, tags and URLs through machine translation (issue 12).
+
+const PROTECTED: [&str; 3] = [
+    "Bonjour %s, vous avez {count} messages.",
+    "Cliquez <b>ici</b> ou voyez https://exemple.fr/aide.",
+    "Une hausse de 95 % cette année.",
+];
+
+#[test]
+fn deepl_gets_placeholders_tags_and_urls_in_ignored_tags() {
+    let server = Server::start(|req, _| deepl_ok(req));
+    let dir = tempfile::tempdir().unwrap();
+    let input: Vec<String> = PROTECTED.iter().map(|s| s.to_string()).collect();
+    let out = deepl(&server, &dir.path().join("c.sqlite"))
+        .arg("--presegmented")
+        .write_stdin(lines(&input))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        expected(&input),
+        "the tokens come back as written"
+    );
+    let requests = server.to("POST", "/v2/translate");
+    assert_eq!(requests.len(), 1);
+    let body = requests[0].json();
+    assert_eq!(body["tag_handling"], "xml");
+    assert_eq!(body["ignore_tags"], json!(["ph"]));
+    assert_eq!(
+        requests[0].texts(),
+        [
+            "Bonjour <ph>%s</ph>, vous avez <ph>{count}</ph> messages.",
+            "Cliquez <ph>&lt;b&gt;</ph>ici<ph>&lt;/b&gt;</ph> ou voyez \
+             <ph>https://exemple.fr/aide</ph>.",
+            "Une hausse de 95 % cette année.",
+        ]
+    );
+    // Plain prose is sent as it was, without XML handling.
+    let server = Server::start(|req, _| deepl_ok(req));
+    let out = deepl(&server, &dir.path().join("c2.sqlite"))
+        .write_stdin("R&D < 5 %.")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let body = server.to("POST", "/v2/translate")[0].json();
+    assert!(body.get("tag_handling").is_none());
+    assert_eq!(body["text"], json!(["R&D < 5 %."]));
+}
+
+/// A LibreTranslate server that answers "EN[text]", after `mangle(n, text)` on the n-th
+/// request.
+fn mangling_libretranslate(mangle: fn(usize, &str) -> String) -> Server {
+    libretranslate_server(move |req, n| {
+        let out: Vec<String> = req
+            .texts()
+            .iter()
+            .map(|t| format!("EN[{}]", mangle(n, t)))
+            .collect();
+        Answer::json(200, json!({ "translatedText": out }))
+    })
+}
+
+#[test]
+fn markers_come_back_as_the_tokens_and_a_mangled_placeholder_is_asked_again() {
+    // The first answer loses the second placeholder's marker; the second is right.
+    let server = mangling_libretranslate(|n, t| match n {
+        0 => t.replace("@@PH2@@", "PH2"),
+        _ => t.to_string(),
+    });
+    let input: Vec<String> = PROTECTED.iter().map(|s| s.to_string()).collect();
+    let out = translate("libretranslate")
+        .args(["--endpoint", &server.url, "--no-cache", "--presegmented"])
+        .write_stdin(lines(&input))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), expected(&input));
+    let requests = server.to("POST", "/translate");
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].texts(),
+        [
+            "Bonjour @@PH1@@, vous avez @@PH2@@ messages.",
+            "Cliquez @@PH1@@ici@@PH2@@ ou voyez @@PH3@@.",
+            "Une hausse de 95 % cette année.",
+        ]
+    );
+    // Only the two damaged segments are asked again.
+    assert_eq!(
+        requests[1].texts(),
+        [
+            "Bonjour @@PH1@@, vous avez @@PH2@@ messages.",
+            "Cliquez @@PH1@@ici@@PH2@@ ou voyez @@PH3@@.",
+        ]
+    );
+}
+
+#[test]
+fn a_placeholder_mangled_twice_is_an_error_and_nothing_is_written() {
+    let server = mangling_libretranslate(|_, t| t.replace("@@PH1@@", "%S"));
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("c.sqlite");
+    let run = || {
+        translate("libretranslate")
+            .args(["--endpoint", &server.url, "--presegmented", "--cache"])
+            .arg(&cache)
+            .write_stdin("Bonjour %s.\n")
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains("Bonjour %s."), "{err}");
+    assert!(err.contains("lost %s"), "{err}");
+    assert_eq!(server.to("POST", "/translate").len(), 2);
+    // Nothing was cached: the next run asks again.
+    let _ = run();
+    assert_eq!(server.to("POST", "/translate").len(), 4);
+}
+
+#[test]
+fn openai_is_told_to_keep_placeholders_and_gets_markers() {
+    let server = Server::start(|req, _| openai_ok(req));
+    let input: Vec<String> = PROTECTED.iter().map(|s| s.to_string()).collect();
+    let out = openai(&server)
+        .env("OPENAI_API_KEY", "sk-test-secret")
+        .arg("--presegmented")
+        .write_stdin(lines(&input))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), expected(&input));
+    let r = &server.to("POST", "/v1/chat/completions")[0];
+    let system = r.json()["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(system.contains("exactly as many times"), "{system}");
+    assert_eq!(
+        r.segments()[0],
+        "Bonjour @@PH1@@, vous avez @@PH2@@ messages."
+    );
+}

@@ -27,6 +27,7 @@ pub(super) const INCONSISTENT_TRANSLATION: RuleInfo = RuleInfo {
         across the document, or the same source segment is translated differently. \
         Pick one rendering and use it everywhere.",
     pair_check: None,
+    needs_glossary: true,
 };
 
 #[derive(Default)]

@@ -14,6 +14,7 @@ pub(super) const LENGTH_RATIO: RuleInfo = RuleInfo {
     description: "The translation is far shorter or longer than translations between these \
         languages usually are, which often means a sentence was dropped or added.",
     pair_check: None,
+    needs_glossary: false,
 };
 
 pub(super) fn check(

@@ -1,5 +1,6 @@
 //! Checking a translation: glossary terms, names, forbidden renderings, numbers, untranslated
-//! segments, consistency and length, pair by pair over a [`Bitext`].
+//! segments, consistency, length, placeholders, markup and URLs, pair by pair over a
+//! [`Bitext`].
 //!
 //! [`check`] runs every [`Rule`] that [`Options`] leaves on and returns [`Finding`]s in
 //! document order, each with a byte span into the pair's source and target text where there
@@ -7,16 +8,23 @@
 //! when unrelated segments are added or removed (for baselines and SARIF); [`check_pairs`]
 //! does the same for pairs still being read, checking each as it comes. Each rule family
 //! has its own file: [`terms`] (missing-term, forbidden-term, name-mismatch), [`numbers`]
-//! (number-mismatch), [`untranslated`], [`consistency`] (inconsistent-translation) and
-//! [`length`] (length-ratio). [`baseline`] reads and writes the accepted findings. This module
-//! decides nothing about output formats or exit codes, and prints nothing.
+//! (number-mismatch), [`untranslated`], [`consistency`] (inconsistent-translation),
+//! [`length`] (length-ratio), [`placeholders`] (placeholder-mismatch), [`markup`]
+//! (markup-mismatch) and [`urls`] (url-mismatch), the last three on the tokens
+//! [`crate::protect`] finds, compared by [`protected`]. [`baseline`] reads and writes the
+//! accepted findings. This module decides nothing about output formats or exit codes, and
+//! prints nothing.
 
 pub mod baseline;
 mod consistency;
 mod length;
+mod markup;
 mod numbers;
+mod placeholders;
+mod protected;
 mod terms;
 mod untranslated;
+mod urls;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,6 +52,10 @@ pub struct RuleInfo {
     /// rest of the document: the check, run on every pair whose source and target are both
     /// non-blank, while the rule is on.
     pub pair_check: Option<PairCheck>,
+    /// Whether the rule means anything without a glossary; [`Options::without_glossary`]
+    /// turns the ones that do not off. inconsistent-translation counts as needing one: it
+    /// is mostly about glossary terms rendered in several ways.
+    pub needs_glossary: bool,
 }
 
 /// A rule that judges one pair alone: `(segment, pair, findings)`.
@@ -81,6 +93,9 @@ rules! {
     Untranslated => untranslated::UNTRANSLATED,
     InconsistentTranslation => consistency::INCONSISTENT_TRANSLATION,
     LengthRatio => length::LENGTH_RATIO,
+    PlaceholderMismatch => placeholders::PLACEHOLDER_MISMATCH,
+    MarkupMismatch => markup::MARKUP_MISMATCH,
+    UrlMismatch => urls::URL_MISMATCH,
 }
 
 impl Rule {
@@ -256,6 +271,16 @@ impl Options {
             Some(Level::Info) => Some(Severity::Info),
             Some(Level::Off) => None,
         }
+    }
+
+    /// These options for a check without a glossary: the rules that need one
+    /// ([`RuleInfo::needs_glossary`]) are off, whatever they were set to; the others keep
+    /// their levels.
+    pub fn without_glossary(mut self) -> Options {
+        for rule in Rule::ALL.iter().filter(|r| r.info().needs_glossary) {
+            self.severity.insert(*rule, Level::Off);
+        }
+        self
     }
 
     fn on(&self, rule: Rule) -> bool {
@@ -525,14 +550,13 @@ impl<'c> Run<'c> {
             }
             None => false,
         });
-        findings.sort_by(|a, b| {
-            (a.segment, a.rule, a.source_span, a.target_span).cmp(&(
-                b.segment,
-                b.rule,
-                b.source_span,
-                b.target_span,
-            ))
-        });
+        // Findings with a place in the source first: what is missing from the translation
+        // reads before what it adds.
+        let key = |f: &Finding| {
+            let src = f.source_span.is_none();
+            (f.segment, f.rule, src, f.source_span, f.target_span)
+        };
+        findings.sort_by_key(key);
         fingerprint_all(bitext, &mut findings);
         findings
     }

@@ -16,6 +16,7 @@ pub(super) const NUMBER_MISMATCH: RuleInfo = RuleInfo {
         Values are compared across locales: 3,5 = 3.5; 1 000 = 1,000; 14 h 30 = \
         2:30 p.m.; 50e = 50th; 4,20 € = €4.20. Numbers the translation adds are fine.",
     pair_check: None,
+    needs_glossary: false,
 };
 
 /// Checks pairs with buffers reused from one pair to the next: on large documents, numbers

@@ -26,6 +26,7 @@ pub(super) const MISSING_TERM: RuleInfo = RuleInfo {
         inflected forms). Use one of the renderings the glossary gives, or add an \
         accepted rendering to the glossary.",
     pair_check: None,
+    needs_glossary: true,
 };
 
 pub(super) const FORBIDDEN_TERM: RuleInfo = RuleInfo {
@@ -35,6 +36,7 @@ pub(super) const FORBIDDEN_TERM: RuleInfo = RuleInfo {
     description: "The translation uses a rendering the glossary forbids (everywhere, or where \
         the source contains a given term). Replace it with the accepted rendering.",
     pair_check: None,
+    needs_glossary: true,
 };
 
 pub(super) const NAME_MISMATCH: RuleInfo = RuleInfo {
@@ -45,6 +47,7 @@ pub(super) const NAME_MISMATCH: RuleInfo = RuleInfo {
         the translation: case, accents and ligatures must be exact (a possessive 's \
         or a French elision next to it is fine).",
     pair_check: None,
+    needs_glossary: true,
 };
 
 /// What a form stands for; forms are tagged with their index in `Compiled::roles`.

@@ -484,3 +484,26 @@ fn pairs_checked_as_they_are_read_give_the_same_findings() {
         Err("bad line")
     );
 }
+
+#[test]
+fn without_a_glossary_only_the_rules_that_need_none_are_on() {
+    let mut options = Options::default();
+    options.severity.insert(Rule::LengthRatio, Level::Off);
+    options.severity.insert(Rule::MissingTerm, Level::Warning);
+    let options = options.without_glossary();
+    let on: Vec<&str> = Rule::ALL
+        .iter()
+        .filter(|r| options.on(**r))
+        .map(Rule::id)
+        .collect();
+    assert_eq!(
+        on,
+        [
+            "number-mismatch",
+            "untranslated",
+            "placeholder-mismatch",
+            "markup-mismatch",
+            "url-mismatch"
+        ]
+    );
+}

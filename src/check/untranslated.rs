@@ -14,6 +14,7 @@ pub(super) const UNTRANSLATED: RuleInfo = RuleInfo {
     description: "The translation is empty, or a copy of the source, although the segment is \
         more than a name or a number.",
     pair_check: None,
+    needs_glossary: false,
 };
 
 /// Reports `pair` when its target is blank, or `copied` (it has the source's words), unless

@@ -22,7 +22,8 @@ use crate::text::Lang;
 
 const ABOUT_HEAD: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
-untranslated segments, consistency and length. Terms match whole words only, in any \
+untranslated segments, consistency, length, placeholders, tags and URLs. Without \
+--glossary, only the rules that need none run. Terms match whole words only, in any \
 inflection (plural, feminine: Snowball stemming per word), after Unicode NFC, case folding \
 (all-caps acronyms and names keep their case), apostrophe, quote and no-break space folding \
 and French elision splitting.
@@ -63,7 +64,8 @@ Examples:
   passerelle check -g glossary.tsv aligned.tsv --format sarif -o results.sarif
   passerelle check -g glossary.tbx aligned.tmx --fail-on warning --severity length-ratio=off
   passerelle check -g glossary.tsv aligned.jsonl --write-baseline .passerelle-baseline.json
-  passerelle check -g glossary.tsv aligned.jsonl --baseline .passerelle-baseline.json";
+  passerelle check -g glossary.tsv aligned.jsonl --baseline .passerelle-baseline.json
+  passerelle check aligned.tsv --format github";
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("input").required(true).args(["alignment", "src"])))]
@@ -81,8 +83,9 @@ pub(crate) struct CheckArgs {
     tgt: Option<PathBuf>,
 
     /// The glossary: TSV or CSV with a header row (fr, en, kind, note, case), or TBX.
+    /// Without it, the rules that need no glossary run.
     #[arg(short, long, value_name = "FILE")]
-    glossary: PathBuf,
+    glossary: Option<PathBuf>,
 
     /// Language of the source.
     #[arg(long, default_value = "fr", value_name = "LANG")]
@@ -119,8 +122,16 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    let glossary = Glossary::load_for(&args.glossary, &args.src_lang, &args.tgt_lang)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let mut options = Options::default();
+    options.severity.extend(args.severity.iter().copied());
+    let glossary = match &args.glossary {
+        Some(path) => Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
+            .map_err(|e| Failure::Message(e.to_string()))?,
+        None => {
+            options = options.without_glossary();
+            Glossary::from_entries(vec![args.src_lang.clone(), args.tgt_lang.clone()], vec![])
+        }
+    };
     let input = match (&args.alignment, &args.src, &args.tgt) {
         (Some(path), _, _) => Input::Alignment(path),
         (None, Some(src), Some(tgt)) => Input::Lines { src, tgt },
@@ -131,8 +142,6 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
     };
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
-    let mut options = Options::default();
-    options.severity.extend(args.severity.iter().copied());
     let checked = Instant::now();
     let locate_all = args.format == FindingsFormat::Junit;
     let (bitext, mut findings) = check_input(

@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{
     default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest, BoxFuture,
-    Capabilities, ConfigError, MalformedPolicy, Translation,
+    Capabilities, ConfigError, MalformedPolicy, Shield, Translation,
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -267,6 +267,7 @@ impl Backend for Command {
             context: false,
             // The same input gives the same wrong output.
             on_malformed: MalformedPolicy::Fail,
+            shield: Shield::Markers,
         }
     }
 

@@ -9,7 +9,9 @@
 //! The glossary is created once from the run's pairs, named after a hash of its content, and
 //! found again by that name on later runs, so each distinct glossary is created once per
 //! account; its `glossary_id` goes with every request. 456 (quota used up) stops the run, and
-//! a 403 explains the Free/Pro host mix-up that causes most of them.
+//! a 403 explains the Free/Pro host mix-up that causes most of them. A batch with
+//! placeholders, tags or URLs goes as XML (`tag_handling=xml`) with each of them inside an
+//! ignored `<ph>` tag ([`super::shield`]); a batch of plain prose goes as it is.
 
 use std::sync::Mutex;
 
@@ -19,8 +21,8 @@ use sha2::{Digest, Sha256};
 
 use super::http::{self, Reply};
 use super::{
-    Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
-    MalformedPolicy, Secret, Translation, DEFAULT_TIMEOUT,
+    shield, Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
+    MalformedPolicy, Secret, Shield, Translation, DEFAULT_TIMEOUT,
 };
 use crate::text::Lang;
 
@@ -383,6 +385,11 @@ struct TranslateBody<'a> {
     preserve_formatting: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<&'a str>,
+    /// `xml` when a text of the batch has placeholders, tags or URLs to protect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag_handling: Option<&'static str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ignore_tags: &'static [&'static str],
 }
 
 impl Backend for Deepl {
@@ -398,6 +405,7 @@ impl Backend for Deepl {
             glossary: true,
             context: true,
             on_malformed: MalformedPolicy::RetryOnce,
+            shield: Shield::Own,
         }
     }
 
@@ -421,14 +429,26 @@ impl Backend for Deepl {
     ) -> BoxFuture<'a, Result<Vec<Translation>, BackendError>> {
         Box::pin(async move {
             let glossary_id = self.ensure_glossary(req.job).await?;
+            // Placeholders, tags and URLs go inside a tag DeepL leaves alone; the whole batch
+            // is then XML. A batch of plain prose is sent as it is.
+            let xml = req.texts.iter().any(|t| shield::needs_xml(t));
+            let wrapped: Vec<String>;
+            let texts = if xml {
+                wrapped = req.texts.iter().map(|t| shield::xml_wrap(t)).collect();
+                &wrapped[..]
+            } else {
+                req.texts
+            };
             let body = TranslateBody {
-                text: req.texts,
+                text: texts,
                 source_lang: req.job.source_lang.code().to_ascii_uppercase(),
                 target_lang: self.target_lang(&req.job.target_lang),
                 glossary_id,
                 formality: self.config.formality.wire(),
                 preserve_formatting: self.config.preserve_formatting,
                 context: req.job.context.as_deref(),
+                tag_handling: xml.then_some("xml"),
+                ignore_tags: if xml { &[shield::IGNORED_TAG] } else { &[] },
             };
             let body = serde_json::to_vec(&body).expect("strings serialize");
             if body.len() > MAX_BODY {
@@ -460,7 +480,10 @@ impl Backend for Deepl {
             Ok(reply
                 .translations
                 .into_iter()
-                .map(|t| Translation::machine(t.text))
+                .map(|t| match xml {
+                    true => Translation::machine(shield::xml_unwrap(&t.text)),
+                    false => Translation::machine(t.text),
+                })
                 .collect())
         })
     }

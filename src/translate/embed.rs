@@ -520,6 +520,7 @@ impl Batched for Run {
             glossary: false,
             context: false,
             on_malformed: MalformedPolicy::RetryOnce,
+            shield: super::Shield::None,
         }
     }
 

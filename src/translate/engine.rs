@@ -28,6 +28,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::cache::{Cache, CacheError, Key, KeyPrefix};
+use super::shield::{self, Masked, Shield};
 use super::{
     Backend, BackendError, BatchRequest, BoxFuture, Capabilities, Job, MalformedPolicy,
     MemoryMatch, Translation,
@@ -308,13 +309,79 @@ impl Batched for Translating {
         job: &'a Job,
         texts: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<Translation>, BackendError>> {
-        self.0.translate(BatchRequest { job, texts })
+        match self.0.capabilities().shield {
+            Shield::None => self.0.translate(BatchRequest { job, texts }),
+            shield => Box::pin(self.shielded(job, texts, shield)),
+        }
     }
     fn encode(item: &Translation) -> Cow<'_, str> {
         Cow::Borrowed(&item.text)
     }
     fn decode(&self, stored: &str) -> Option<Translation> {
         Some(Translation::machine(stored))
+    }
+}
+
+impl Translating {
+    /// Translates `texts` with their placeholders, tags and URLs protected (masked by
+    /// markers when the backend does not protect them itself), and checks every
+    /// translation against its source ([`shield::damage`]). The texts whose translation
+    /// lost or duplicated a token are asked once more, alone; a second damaged translation
+    /// is an error ([`BackendError::Mangled`]), never a result, so it is neither written nor
+    /// cached.
+    async fn shielded(
+        &self,
+        job: &Job,
+        texts: &[String],
+        shield: Shield,
+    ) -> Result<Vec<Translation>, BackendError> {
+        let masked: Vec<Masked> = match shield {
+            Shield::Markers => texts.iter().map(|t| Masked::new(t)).collect(),
+            Shield::None | Shield::Own => Vec::new(),
+        };
+        let sent: Vec<String> = match shield {
+            Shield::Markers => masked.iter().map(|m| m.text.clone()).collect(),
+            Shield::None | Shield::Own => texts.to_vec(),
+        };
+        let restore = |k: usize, t: &mut Translation| {
+            if let Some(m) = masked.get(k) {
+                t.text = m.unmask(&t.text);
+            }
+            shield::damage(&texts[k], &t.text)
+        };
+        let mut out = self.0.translate(BatchRequest { job, texts: &sent }).await?;
+        if out.len() != texts.len() {
+            // The engine reports the wrong count.
+            return Ok(out);
+        }
+        let damaged: Vec<usize> = (0..out.len())
+            .filter(|&k| restore(k, &mut out[k]).is_some())
+            .collect();
+        if damaged.is_empty() {
+            return Ok(out);
+        }
+        let again: Vec<String> = damaged.iter().map(|&k| sent[k].clone()).collect();
+        let second = self
+            .0
+            .translate(BatchRequest { job, texts: &again })
+            .await?;
+        if second.len() != again.len() {
+            return Err(BackendError::Malformed(format!(
+                "{} translations for {} segments asked again",
+                second.len(),
+                again.len()
+            )));
+        }
+        for (&k, mut t) in damaged.iter().zip(second) {
+            if let Some(d) = restore(k, &mut t) {
+                return Err(BackendError::Mangled(format!(
+                    "the translation of \"{}\" {d} (asked twice); it is not used",
+                    preview(&texts[k])
+                )));
+            }
+            out[k] = t;
+        }
+        Ok(out)
     }
 }
 
@@ -946,6 +1013,8 @@ mod tests {
         delay: Duration,
         cacheable: bool,
         memory_misses: bool,
+        /// What the n-th call makes of a text before translating it.
+        mangle: fn(usize, &str) -> String,
     }
 
     impl Fake {
@@ -958,6 +1027,7 @@ mod tests {
                     glossary: false,
                     context: false,
                     on_malformed: MalformedPolicy::RetryThenSplit,
+                    shield: super::Shield::None,
                 },
                 calls: Mutex::new(Vec::new()),
                 script: Box::new(|_, _| None),
@@ -966,6 +1036,7 @@ mod tests {
                 delay: Duration::ZERO,
                 cacheable: true,
                 memory_misses: false,
+                mangle: |_, t| t.to_string(),
             }
         }
         fn calls(&self) -> Vec<Vec<String>> {
@@ -1015,7 +1086,7 @@ mod tests {
                                 }),
                             }
                         } else {
-                            Translation::machine(format!("EN({t})"))
+                            Translation::machine(format!("EN({})", (self.mangle)(n, t)))
                         }
                     })
                     .collect())
@@ -1281,5 +1352,57 @@ mod tests {
             assert!((2.56 * 0.77..=2.56 * 1.23).contains(&third), "{third}");
             assert!(backoff(&options, 30).as_secs_f64() <= 12.3);
         }
+    }
+
+    #[test]
+    fn protected_tokens_are_masked_restored_and_a_damaged_translation_asked_once_more() {
+        let mut fake = Fake::new(10);
+        fake.caps.shield = Shield::Markers;
+        // The first call drops the second marker.
+        fake.mangle = |n, t| match n {
+            0 => t.replace("@@PH2@@", ""),
+            _ => t.to_string(),
+        };
+        let fake = Arc::new(fake);
+        let engine = Engine::new(fake.clone()).with_options(fast());
+        let input = vec!["%s a %d fichiers".to_string(), "Rien.".to_string()];
+        let out = rt().block_on(engine.translate(&job(), &input)).unwrap();
+        let got: Vec<&str> = out.translations.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(got, ["EN(%s a %d fichiers)", "EN(Rien.)"]);
+        assert_eq!(
+            fake.calls(),
+            [
+                vec![
+                    "@@PH1@@ a @@PH2@@ fichiers".to_string(),
+                    "Rien.".to_string()
+                ],
+                vec!["@@PH1@@ a @@PH2@@ fichiers".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_translation_damaged_twice_is_an_error_not_a_result() {
+        let mut fake = Fake::new(10);
+        fake.caps.shield = Shield::Markers;
+        fake.mangle = |_, t| t.replace("@@PH1@@", "@@PH1@@ @@PH1@@");
+        let fake = Arc::new(fake);
+        let engine = Engine::new(fake.clone()).with_options(fast());
+        let input = vec!["Bonjour {name}".to_string()];
+        let err = rt().block_on(engine.translate(&job(), &input)).unwrap_err();
+        match err.backend_error() {
+            Some(BackendError::Mangled(m)) => {
+                assert!(m.contains("added {name}"), "{m}");
+                assert!(m.contains("Bonjour {name}"), "{m}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(fake.calls().len(), 2, "asked once more, then given up");
+        // A backend that protects nothing is not second-guessed (a translation memory).
+        let mut fake = Fake::new(10);
+        fake.mangle = |_, _| String::new();
+        let engine = Engine::new(Arc::new(fake)).with_options(fast());
+        let out = rt().block_on(engine.translate(&job(), &input)).unwrap();
+        assert_eq!(out.translations[0].text, "EN()");
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::http::{self, Reply};
 use super::{
     Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
-    MalformedPolicy, Secret, Translation, DEFAULT_TIMEOUT,
+    MalformedPolicy, Secret, Shield, Translation, DEFAULT_TIMEOUT,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:5000";
@@ -152,6 +152,7 @@ impl Backend for LibreTranslate {
             glossary: false,
             context: false,
             on_malformed: MalformedPolicy::RetryOnce,
+            shield: Shield::Markers,
         }
     }
 

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{
     contains_term, AnyBackend, Backend, BackendError, BatchRequest, BoxFuture, Capabilities,
-    ConfigError, MalformedPolicy, MatchKind, MemoryMatch, TermPair, Translation,
+    ConfigError, MalformedPolicy, MatchKind, MemoryMatch, Shield, TermPair, Translation,
 };
 use crate::error::{describe_io, show_path};
 use crate::text::Lang;
@@ -301,6 +301,7 @@ impl Backend for Memory {
             glossary: true,
             context: false,
             on_malformed: MalformedPolicy::Fail,
+            shield: Shield::None,
         }
     }
 

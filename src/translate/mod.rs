@@ -13,7 +13,10 @@
 //! service says can be retried (honouring `Retry-After`), keeps finished batches in a
 //! crash-safe [`cache::Cache`], and passes memory misses to a fallback backend. The
 //! embeddings client ([`embed::Embedder`], for OpenAI-compatible `/embeddings` servers) runs
-//! on the same machinery and caches its vectors in the same file.
+//! on the same machinery and caches its vectors in the same file. Machine translations are
+//! sent with their placeholders, tags and URLs protected and checked when they come back
+//! ([`shield`]): a translation that lost or duplicated one is asked again once, then fails
+//! the run rather than being written.
 //!
 //! This module holds all of passerelle's network and async code. It does not segment, read
 //! glossaries, align or print: segments arrive as strings and glossaries as [`TermPair`]s, and
@@ -29,6 +32,7 @@ pub mod libretranslate;
 pub mod memory;
 pub mod openai;
 pub mod settings;
+pub mod shield;
 
 use std::fmt;
 use std::future::Future;
@@ -46,6 +50,7 @@ pub use engine::{
     BackendStats, Engine, EngineError, EngineOptions, Outcome, Progress, Stats, Translated,
 };
 pub use memory::MemoryError;
+pub use shield::Shield;
 
 /// A boxed future, so that [`Backend`] stays object-safe (`Arc<dyn Backend>`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -229,6 +234,8 @@ pub struct Capabilities {
     /// Whether the backend uses [`Job::context`].
     pub context: bool,
     pub on_malformed: MalformedPolicy,
+    /// How the placeholders, tags and URLs of a segment get through ([`shield`]).
+    pub shield: Shield,
 }
 
 /// A translation service, program or memory.
@@ -291,6 +298,10 @@ pub enum BackendError {
     /// The reply could not be read, or does not fit the request (wrong count).
     #[error("malformed reply: {0}")]
     Malformed(String),
+    /// A translation lost, duplicated or changed a placeholder, tag, URL or e-mail address
+    /// of its segment, also when asked a second time: it is not used.
+    #[error("{0}")]
+    Mangled(String),
     /// Anything else that retrying would not fix (a program that exits non-zero).
     #[error("{0}")]
     Failed(String),

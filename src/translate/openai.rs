@@ -18,14 +18,14 @@ use serde_json::Value;
 use super::http::{self, Reply};
 use super::{
     contains_term, Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError,
-    MalformedPolicy, Secret, TermPair, Translation, DEFAULT_TIMEOUT,
+    MalformedPolicy, Secret, Shield, TermPair, Translation, DEFAULT_TIMEOUT,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "https://api.openai.com/v1";
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 /// Changes whenever the prompt does, so that cached translations made with another prompt
 /// are not reused.
-const PROMPT_VERSION: u32 = 1;
+const PROMPT_VERSION: u32 = 2;
 
 // Every field may be left out; a missing one takes `Default`'s value.
 #[derive(Debug, Clone, Deserialize)]
@@ -134,7 +134,9 @@ impl OpenAi {
              3. Where a glossary source term occurs in a segment, render it with the glossary's \
              target term; inflect it only where {target} grammar requires.\n\
              4. Keep numbers, URLs, e-mail addresses, code, placeholders (such as {{0}}, %s, \
-             @@PH1@@) and markup exactly as they are.\n\
+             @@PH1@@) and markup exactly as they are, each exactly as many times as in the \
+             segment: never translate, respell, drop or repeat one. A program fills them in \
+             afterwards, and a translation that changed one is rejected.\n\
              5. Add nothing (no notes, no explanations); do not merge, split, drop or reorder \
              segments.\n\
              Answer with a single JSON object and nothing else, without code fences: \
@@ -164,6 +166,7 @@ impl Backend for OpenAi {
             glossary: true,
             context: false,
             on_malformed: MalformedPolicy::RetryThenSplit,
+            shield: Shield::Markers,
         }
     }
 
