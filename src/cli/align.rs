@@ -129,7 +129,7 @@ pub(crate) struct AlignArgs {
     embed: super::backend::EmbedArgs,
 }
 
-fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
+pub(crate) fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
     let values: Result<Vec<f32>, _> = text.split(',').map(|v| v.trim().parse::<f32>()).collect();
     values
         .ok()
