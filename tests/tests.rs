@@ -10,6 +10,10 @@
 //!   (a killed run resumes), an external program, and translation memories.
 //! * `embed`: the embeddings client through the library against an OpenAI-compatible server
 //!   on 127.0.0.1 (`common::embed_server`, a French/English/German concept lexicon).
+//! * `batch`: JSON lines of document pairs; the beads equal `align`'s (a property test on
+//!   random documents too) and the findings `check`'s, input order with `--jobs 2`, every kind
+//!   of bad line, CRLF, a closed standard output, `--shard`, `--fail-fast`, and the records
+//!   against the JSON Schemas in schemas/.
 //! * `check`: the bundled article against its glossary (clean, and with planted mistakes),
 //!   every report format as a snapshot, SARIF against the official schema, exit codes for
 //!   `--fail-on` and bad input, and the baseline round trip.
@@ -28,6 +32,7 @@
 //!   tests on generated and arbitrary text).
 
 mod align;
+mod batch;
 mod check;
 mod cli;
 mod common;

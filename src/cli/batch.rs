@@ -179,8 +179,11 @@ struct Engines<'a> {
     args: &'a BackendArgs,
     cache: Option<Arc<Cache>>,
     runtime: tokio::runtime::Runtime,
-    engines: Mutex<HashMap<(Lang, Lang), Result<Arc<Engine>, String>>>,
+    engines: Mutex<HashMap<(Lang, Lang), Built>>,
 }
+
+/// An engine for one direction, or why it could not be built (said again for each record).
+type Built = Result<Arc<Engine>, String>;
 
 impl<'a> Engines<'a> {
     fn new(args: &'a BackendArgs) -> Result<Engines<'a>, Failure> {

@@ -133,12 +133,17 @@ impl std::str::FromStr for Shard {
 
 /// The shard (0..count) of a record id: FNV-1a 64 of its UTF-8 bytes, modulo `count`.
 pub fn shard_of(id: &str, count: u64) -> u64 {
+    fnv1a64(id.as_bytes()) % count.max(1)
+}
+
+/// The 64-bit FNV-1a hash: simple enough to compute the same way in any language (a Spark
+/// job, a shell script) to find a record's shard.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
-    let hash = id
-        .bytes()
-        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    hash % count.max(1)
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 /// How the run goes.
@@ -400,6 +405,14 @@ pub fn process(line: &Line, setup: &Setup<'_>, shard: Option<Shard>) -> Option<P
     };
     if text.trim().is_empty() {
         return failed(None, RecordError::Empty);
+    }
+    if !text.trim_start().starts_with('{') {
+        // Serde would take an array of the fields' values for a record: only objects are.
+        let error = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(_) => RecordError::Invalid("expected a JSON object".into()),
+            Err(e) => RecordError::NotJson(e.to_string()),
+        };
+        return failed(None, error);
     }
     let record: Input = match serde_json::from_str(text) {
         Ok(record) => record,
@@ -737,8 +750,10 @@ mod tests {
     #[test]
     fn shards_follow_fnv1a() {
         // FNV-1a 64 test vectors: "" and "a".
-        assert_eq!(shard_of("", u64::MAX), 0xcbf2_9ce4_8422_2325 % u64::MAX);
-        assert_eq!(shard_of("a", u64::MAX), 0xaf63_dc4c_8601_ec8c % u64::MAX);
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+        assert_eq!(shard_of("a", 7), 0xaf63_dc4c_8601_ec8c % 7);
         assert_eq!("1/3".parse::<Shard>(), Ok(Shard { index: 1, count: 3 }));
         for bad in ["3/3", "1", "a/2", "0/0", "-1/2"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
