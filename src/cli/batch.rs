@@ -105,12 +105,7 @@ pub(crate) struct BatchArgs {
 
 pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    if !(0.0..=1.0).contains(&args.review_below) {
-        return Err(backend::usage(format!(
-            "--review-below must be between 0 and 1, not {}",
-            args.review_below
-        )));
-    }
+    super::align::check_review_below(args.review_below)?;
     if args.backend.backend.is_none()
         && (!args.backend.memories.is_empty() || !args.backend.command.is_empty())
     {
@@ -219,11 +214,7 @@ impl Translate for Engines<'_> {
         sentences: &[String],
     ) -> Result<Vec<String>, String> {
         let engine = self.engine(from, to)?;
-        let glossary = glossary
-            .iter()
-            .map(|(s, t)| TermPair::new(s.as_str(), t.as_str()))
-            .collect();
-        let job = self.args.job(from, to, glossary);
+        let job = self.args.job(from, to, TermPair::list(glossary));
         let outcome = self
             .runtime
             .block_on(engine.translate(&job, sentences))

@@ -87,6 +87,8 @@ pub enum BatchError {
     Read(#[source] io::Error),
     #[error("cannot write the output: {0}")]
     Write(#[source] io::Error),
+    #[error("cannot start the worker threads: {0}")]
+    Threads(String),
     /// With `fail_fast`: the first bad record, once its error record is written.
     #[error("line {line}: {error}")]
     BadRecord { line: u64, error: RecordError },
@@ -579,32 +581,21 @@ where
         // The channel holds `window` tokens: these sends cannot block or fail.
         let _ = token_tx.send(());
     }
+    // The workers are the threads of a pool of their own: the aligner's inner parallel loops
+    // (rayon) then run on the worker that called them instead of on every core, so `jobs`
+    // documents use `jobs` cores, and `--jobs 1` (one Spark task per core) uses one.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|k| format!("passerelle-batch-{k}"))
+        .build()
+        .map_err(|e| BatchError::Threads(e.to_string()))?;
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            let done_tx = done_tx.clone();
-            let (work_rx, stop) = (&work_rx, &stop);
-            scope.spawn(move || loop {
-                let work = match work_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(poisoned) => poisoned.into_inner().recv(),
-                };
-                let Ok(Work { seq, line }) = work else { break };
-                let produced = if stop.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    process(&line, setup, options.shard)
-                };
-                let done = Done {
-                    seq,
-                    line: line.number,
-                    produced,
-                };
-                if done_tx.send(done).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done_tx);
+        let (work_rx, stop_ref) = (&work_rx, &stop);
+        scope.spawn(move || {
+            pool.broadcast(|_| work(work_rx, done_tx.clone(), stop_ref, setup, options.shard));
+            // The writer stops once every sender, this one included, is gone.
+            drop(done_tx);
+        });
         let stop_ref = &stop;
         let writer = scope
             .spawn(move || write_in_order(done_rx, output, token_tx, stop_ref, options.fail_fast));
@@ -618,6 +609,36 @@ where
         summary.lines = lines;
         Ok(summary)
     })
+}
+
+/// A worker: processes lines until the reader has no more.
+fn work(
+    work_rx: &Mutex<mpsc::Receiver<Work>>,
+    done_tx: mpsc::Sender<Done>,
+    stop: &AtomicBool,
+    setup: &Setup<'_>,
+    shard: Option<Shard>,
+) {
+    loop {
+        let work = match work_rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        let Ok(Work { seq, line }) = work else { break };
+        let produced = if stop.load(Ordering::Relaxed) {
+            None
+        } else {
+            process(&line, setup, shard)
+        };
+        let done = Done {
+            seq,
+            line: line.number,
+            produced,
+        };
+        if done_tx.send(done).is_err() {
+            break;
+        }
+    }
 }
 
 /// The reader: hands lines to the workers while tokens allow. Returns the lines read.
