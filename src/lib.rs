@@ -16,7 +16,8 @@
 //!   [`numbers`]: numbers in digits, compared across French and English conventions.
 //! * [`check`]: terminology, names, numbers, untranslated and consistency checks of a bitext.
 //! * [`review`]: the HTML review report, the terminal side-by-side view and alignment diffs.
-//! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage.
+//! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage;
+//!   one document pair as `align` takes it; many pairs as JSON lines on every core (`batch`).
 //! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically;
 //!   `hash`: the fast word hasher the matcher and the consistency rule share.
 //! * [`cli`]: the `passerelle` command; the only place that prints or picks exit codes.
