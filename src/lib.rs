@@ -18,7 +18,8 @@
 //!   URL checks of a bitext; [`protect`]: the placeholders, tags, URLs and e-mail addresses a
 //!   translation must keep.
 //! * [`review`]: the HTML review report, the terminal side-by-side view and alignment diffs.
-//! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage.
+//! * [`pipeline`]: the whole job for a project file (`passerelle.toml`), stage after stage;
+//!   one document pair as `align` takes it; many pairs as JSON lines on every core (`batch`).
 //! * [`error`]: the crate's error type; [`files`]: reading inputs, writing outputs atomically;
 //!   `hash`: the fast word hasher the matcher and the consistency rule share.
 //! * [`cli`]: the `passerelle` command; the only place that prints or picks exit codes.

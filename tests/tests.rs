@@ -11,6 +11,10 @@
 //!   tags and URLs protected through each backend, and a server that mangles them.
 //! * `embed`: the embeddings client through the library against an OpenAI-compatible server
 //!   on 127.0.0.1 (`common::embed_server`, a French/English/German concept lexicon).
+//! * `batch`: JSON lines of document pairs; the beads equal `align`'s (a property test on
+//!   random documents too) and the findings `check`'s, input order with `--jobs 2`, every kind
+//!   of bad line, CRLF, a closed standard output, `--shard`, `--fail-fast`, and the records
+//!   against the JSON Schemas in schemas/.
 //! * `check`: the bundled article against its glossary (clean, and with planted mistakes),
 //!   every report format as a snapshot (and, without a glossary, placeholder, markup and URL
 //!   findings in every format), SARIF against the official schema, exit codes for
@@ -30,6 +34,7 @@
 //!   tests on generated and arbitrary text).
 
 mod align;
+mod batch;
 mod check;
 mod cli;
 mod common;

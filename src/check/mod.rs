@@ -380,12 +380,32 @@ impl Counts {
 /// Checks every pair of `bitext` against `glossary` and the glossary-free rules; returns the
 /// findings in document order (by segment, then rule, then position).
 pub fn check(bitext: &Bitext, glossary: &Glossary, options: &Options) -> Vec<Finding> {
-    let compiled = terms::Compiled::new(glossary, &bitext.src_lang, &bitext.tgt_lang);
-    let mut run = Run::new(&compiled, options, &bitext.src_lang, &bitext.tgt_lang);
-    for (index, pair) in bitext.pairs.iter().enumerate() {
-        run.pair(index, pair);
+    Checker::new(glossary, &bitext.src_lang, &bitext.tgt_lang).check(bitext, options)
+}
+
+/// A glossary compiled once for one language direction, to check many documents with it
+/// (`passerelle batch` checks each document of a corpus on its own): compiling a glossary of
+/// ten thousand entries costs more than checking a short document. [`check`] is
+/// `Checker::new(..).check(..)`. A checker can be shared between threads.
+pub struct Checker<'g> {
+    compiled: terms::Compiled<'g>,
+}
+
+impl<'g> Checker<'g> {
+    pub fn new(glossary: &'g Glossary, src_lang: &Lang, tgt_lang: &Lang) -> Checker<'g> {
+        Checker {
+            compiled: terms::Compiled::new(glossary, src_lang, tgt_lang),
+        }
     }
-    run.finish(bitext)
+
+    /// What [`check`] gives for `bitext`, whose languages must be the checker's.
+    pub fn check(&self, bitext: &Bitext, options: &Options) -> Vec<Finding> {
+        let mut run = Run::new(&self.compiled, options, &bitext.src_lang, &bitext.tgt_lang);
+        for (index, pair) in bitext.pairs.iter().enumerate() {
+            run.pair(index, pair);
+        }
+        run.finish(bitext)
+    }
 }
 
 /// Like [`check`], for pairs that are still being read: each pair is checked as it comes,

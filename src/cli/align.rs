@@ -129,7 +129,7 @@ pub(crate) struct AlignArgs {
     embed: super::backend::EmbedArgs,
 }
 
-fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
+pub(crate) fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
     let values: Result<Vec<f32>, _> = text.split(',').map(|v| v.trim().parse::<f32>()).collect();
     values
         .ok()
@@ -191,15 +191,20 @@ fn embed(
     Ok(sides)
 }
 
-pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let started = Instant::now();
-    if !(0.0..=1.0).contains(&args.review_below) {
+/// `--review-below` is a confidence, in [0, 1] (align and batch take it).
+pub(crate) fn check_review_below(score: f32) -> Result<(), Failure> {
+    if !(0.0..=1.0).contains(&score) {
         return Err(Error::Input(format!(
-            "--review-below must be between 0 and 1, not {}",
-            args.review_below
+            "--review-below must be between 0 and 1, not {score}"
         ))
         .into());
     }
+    Ok(())
+}
+
+pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    check_review_below(args.review_below)?;
     if args.format.is_pair() && args.out.is_none() {
         return Err(Error::Input(format!(
             "--format {} writes two files: give their prefix with --out PREFIX",

@@ -21,7 +21,8 @@ use crate::translate::deepl::{EnglishVariant, Formality};
 use crate::translate::embed::EmbedConfig;
 use crate::translate::settings::{BackendName, Flags, Settings};
 use crate::translate::{
-    AnyBackend, BackendError, Cache, EngineError, Job, Progress, Secret, TermPair, TranslateError,
+    AnyBackend, BackendError, Cache, Engine, EngineError, Job, Progress, Secret, TermPair,
+    TranslateError,
 };
 
 /// Who translates and how: shared by `translate` and `align --backend`.
@@ -109,7 +110,6 @@ pub(crate) fn translate_segments(
     segments: &[String],
     verbosity: Verbosity,
 ) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
-    let (settings, config) = settings(args, from, to)?;
     let glossary = match glossary {
         Some(path) => TermPair::list(
             &Glossary::load_for(path, from, to)
@@ -119,9 +119,7 @@ pub(crate) fn translate_segments(
         None => Vec::new(),
     };
     let bar = Bar::new(verbosity);
-    let engine = settings
-        .engine(&config, open_cache(args)?, Some(bar.clone()))
-        .map_err(lib_error)?;
+    let (config, engine) = engine(args, from, to, open_cache(args)?, Some(bar.clone()))?;
     if !glossary.is_empty() && verbosity > Verbosity::Quiet {
         for name in engine.without_glossary() {
             let _ = writeln!(
@@ -131,16 +129,27 @@ pub(crate) fn translate_segments(
             );
         }
     }
-    let job = Job {
-        source_lang: from.clone(),
-        target_lang: to.clone(),
-        glossary,
-        context: args.context.clone(),
-    };
+    let job = args.job(from, to, glossary);
     let result = runtime()?.block_on(engine.translate(&job, segments));
     bar.hide();
     let outcome = result.map_err(engine_failure)?;
     Ok((config, outcome))
+}
+
+/// The translation engine the arguments describe for one language direction, with `cache`
+/// (see [`open_cache`]), and the backend's configuration.
+pub(crate) fn engine(
+    args: &BackendArgs,
+    from: &Lang,
+    to: &Lang,
+    cache: Option<Arc<Cache>>,
+    progress: Option<Arc<dyn Progress>>,
+) -> Result<(AnyBackend, Engine), Failure> {
+    let (settings, config) = settings(args, from, to)?;
+    let engine = settings
+        .engine(&config, cache, progress)
+        .map_err(lib_error)?;
+    Ok((config, engine))
 }
 
 /// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
@@ -238,6 +247,17 @@ impl BackendArgs {
             max_retries: self.max_retries,
             base_delay: Duration::from_millis(self.retry_base_ms),
             ..Settings::default()
+        }
+    }
+
+    /// What the engine is asked to do: the direction, the glossary's term pairs and the
+    /// `--context`.
+    pub(crate) fn job(&self, from: &Lang, to: &Lang, glossary: Vec<TermPair>) -> Job {
+        Job {
+            source_lang: from.clone(),
+            target_lang: to.clone(),
+            glossary,
+            context: self.context.clone(),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod align;
 mod backend;
+mod batch;
 mod check;
 mod diff;
 mod eval;
@@ -146,6 +147,11 @@ enum Command {
     #[command(long_about = align::long_about())]
     Align(align::AlignArgs),
 
+    /// Align many document pairs: JSON lines in, one aligned (and checked) record per line out,
+    /// on every core.
+    #[command(long_about = batch::LONG_ABOUT)]
+    Batch(batch::BatchArgs),
+
     /// Check a translation against a glossary: terms, names, numbers, untranslated segments;
     /// reports for people or CI (JSON, SARIF, JUnit, GitHub annotations).
     #[command(long_about = check::long_about())]
@@ -225,6 +231,7 @@ pub fn run() -> ExitCode {
         Command::Segment(args) => segment::run(args, verbosity),
         Command::Check(args) => check::run(args, verbosity),
         Command::Align(args) => align::run(args, verbosity),
+        Command::Batch(args) => batch::run(args, verbosity),
         Command::Eval(command) => eval::run(command, verbosity),
         Command::Translate(args) => translate::run(args, verbosity),
         Command::Run(args) => run::run(args, verbosity),

@@ -111,8 +111,9 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
+/// One finding as `check --format json` writes it (and `batch` in each record's `findings`).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub struct JsonFinding<'a> {
     rule: &'static str,
     severity: Severity,
     segment: usize,
@@ -157,7 +158,18 @@ impl Summary {
 /// `source_span` and `target_span` (byte offsets into the pair's texts, or null),
 /// `expected`, `fingerprint`, and `source_location`/`target_location` in files (or null).
 pub fn to_json(report: &Report<'_>) -> Vec<u8> {
-    let findings = report
+    let json = JsonReport {
+        findings: json_findings(report),
+        summary: Summary::of(report),
+    };
+    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// The report's findings as the objects of the `findings` array of [`to_json`].
+pub fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
+    report
         .findings
         .iter()
         .map(|f| JsonFinding {
@@ -173,14 +185,7 @@ pub fn to_json(report: &Report<'_>) -> Vec<u8> {
             source_location: report.source_location(f),
             target_location: report.target_location(f),
         })
-        .collect();
-    let json = JsonReport {
-        findings,
-        summary: Summary::of(report),
-    };
-    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
-    out.push(b'\n');
-    out
+        .collect()
 }
 
 /// GitHub Actions workflow commands, one per finding:

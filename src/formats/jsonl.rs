@@ -4,19 +4,40 @@
 
 use serde::Serialize;
 
-use crate::align::AlignedDoc;
+use crate::align::{AlignedDoc, Alignment, Bead};
 
 #[derive(Serialize)]
 struct Record {
     bead: usize,
-    src: Vec<u32>,
-    tgt: Vec<u32>,
-    #[serde(rename = "type")]
-    kind: String,
-    score: f32,
-    review: bool,
+    #[serde(flatten)]
+    shape: BeadShape,
     source: String,
     target: String,
+}
+
+/// A bead without its text: `{"src":[0],"tgt":[0,1],"type":"1-2","score":0.93,"review":false}`,
+/// the score rounded to three decimals. The `beads` of a `passerelle batch` record are these,
+/// so that they equal what `align --format jsonl` writes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BeadShape {
+    pub src: Vec<u32>,
+    pub tgt: Vec<u32>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f32,
+    pub review: bool,
+}
+
+impl BeadShape {
+    pub fn of(alignment: &Alignment, bead: &Bead) -> BeadShape {
+        BeadShape {
+            src: bead.src.clone().collect(),
+            tgt: bead.tgt.clone().collect(),
+            kind: bead.kind().to_string(),
+            score: (bead.score * 1000.0).round() / 1000.0,
+            review: alignment.needs_review(bead),
+        }
+    }
 }
 
 /// Writes an aligned document as JSON lines.
@@ -26,11 +47,7 @@ pub fn write(doc: &AlignedDoc) -> Vec<u8> {
         let (source, target) = doc.bead_text(bead);
         let record = Record {
             bead: k,
-            src: bead.src.clone().collect(),
-            tgt: bead.tgt.clone().collect(),
-            kind: bead.kind().to_string(),
-            score: (bead.score * 1000.0).round() / 1000.0,
-            review: doc.alignment.needs_review(bead),
+            shape: BeadShape::of(&doc.alignment, bead),
             source,
             target,
         };

@@ -137,11 +137,18 @@ impl Glossary {
     /// column for one of them is an error (line 0), not a silent no-op.
     pub fn load_for(path: &Path, src: &Lang, tgt: &Lang) -> Result<Glossary, LoadError> {
         let glossary = load::load(path)?;
+        glossary.require(src, tgt)?;
+        Ok(glossary)
+    }
+
+    /// Whether the glossary has columns for both languages: the error `load_for` gives when
+    /// not. For a glossary loaded once and used for documents in several language pairs.
+    pub fn require(&self, src: &Lang, tgt: &Lang) -> Result<(), LoadError> {
         for lang in [src, tgt] {
-            if !glossary.has_lang(lang) {
-                let has: Vec<&str> = glossary.langs().iter().map(Lang::code).collect();
+            if !self.has_lang(lang) {
+                let has: Vec<&str> = self.langs().iter().map(Lang::code).collect();
                 return Err(LoadError {
-                    path: path.to_path_buf(),
+                    path: self.path.clone(),
                     line: 0,
                     problem: Problem::NoSuchLanguage {
                         lang: lang.clone(),
@@ -150,7 +157,7 @@ impl Glossary {
                 });
             }
         }
-        Ok(glossary)
+        Ok(())
     }
 
     /// Parses glossary text as if read from `path` (whose extension picks the format).

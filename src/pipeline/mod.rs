@@ -21,6 +21,7 @@
 //! After aligning, a source sentence and a target sentence both left without counterpart
 //! side by side are paired, keeping their low confidence (see `fill_gaps`).
 
+pub mod batch;
 pub mod checked;
 pub mod config;
 pub mod pair;
