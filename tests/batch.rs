@@ -207,26 +207,26 @@ fn assert_batch_equals_align(docs: &[Doc], glossary: Option<&str>) {
             assert_eq!(text("src", "src_sentences"), a["source"].as_str().unwrap());
             assert_eq!(text("tgt", "tgt_sentences"), a["target"].as_str().unwrap());
         }
-        match glossary {
-            None => assert!(record.get("findings").is_none(), "{record}"),
-            Some(g) => {
-                let mut cmd = passerelle();
-                cmd.args(["check", "--format", "json", "--glossary", g]);
-                if let Some((s, t)) = doc.langs {
-                    cmd.args(["--src-lang", s, "--tgt-lang", t]);
-                }
-                let output = cmd.arg(dir.path().join("aligned.jsonl")).output().unwrap();
-                let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-                assert_eq!(
-                    without_locations(&record["findings"]),
-                    without_locations(&report["findings"]),
-                    "{}",
-                    doc.id
-                );
-                for f in record["findings"].as_array().unwrap() {
-                    assert!(f["source_location"].is_null() && f["target_location"].is_null());
-                }
-            }
+        // The findings are check's on the same alignment (without a glossary, the rules that
+        // need none).
+        let mut cmd = passerelle();
+        cmd.args(["check", "--format", "json"]);
+        if let Some(g) = glossary {
+            cmd.args(["--glossary", g]);
+        }
+        if let Some((s, t)) = doc.langs {
+            cmd.args(["--src-lang", s, "--tgt-lang", t]);
+        }
+        let output = cmd.arg(dir.path().join("aligned.jsonl")).output().unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            without_locations(&record["findings"]),
+            without_locations(&report["findings"]),
+            "{}",
+            doc.id
+        );
+        for f in record["findings"].as_array().unwrap() {
+            assert!(f["source_location"].is_null() && f["target_location"].is_null());
         }
     }
 }
@@ -617,4 +617,22 @@ fn a_translation_memory_translates_records_as_it_does_for_align() {
     let (code, _, stderr) = batch_raw(&["--memory", &memory], "");
     assert_eq!(code, 2);
     assert!(stderr.contains("go with --backend"), "{stderr}");
+}
+
+/// The schema lists the rules by name; it must list exactly the library's.
+#[test]
+fn the_output_schema_knows_every_rule() {
+    let path = repo_root().join("schemas/batch-output.schema.json");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let listed: Vec<&str> = schema["$defs"]["finding"]["properties"]["rule"]["enum"]
+        .as_array()
+        .expect("the finding's rule is an enum")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let rules: Vec<&str> = passerelle::check::Rule::ALL
+        .iter()
+        .map(|r| r.id())
+        .collect();
+    assert_eq!(listed, rules);
 }

@@ -141,8 +141,8 @@ def parse_args(argv):
                     help="Spark master, e.g. local[2] or yarn (default: spark-submit's, else "
                          "local[*])")
     ap.add_argument("--glossary", metavar="G",
-                    help="glossary (TSV, CSV or TBX), shipped to the executors; adds `findings` "
-                         "to each aligned record")
+                    help="glossary (TSV, CSV or TBX), shipped to the executors: its terms become "
+                         "alignment evidence and are checked in each record's `findings`")
     ap.add_argument("--pairs-parquet", metavar="DIR",
                     help="also write one Parquet row per bead: id, bead, src_text, tgt_text, "
                          "type, score, review")

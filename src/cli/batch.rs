@@ -41,8 +41,9 @@ Output record (schemas/batch-output.schema.json):
    \"findings\": [...]}
 The beads are those `passerelle align --format jsonl` gives for the pair with the same \
 options; sentences are on one line each (line breaks inside a sentence become spaces), and a \
-bead's text is its sentences joined by a space. `findings` (only with --glossary) are the \
-objects of `passerelle check --format json` on the beads: `segment` is the bead's index.
+bead's text is its sentences joined by a space. `findings` are the objects of `passerelle \
+check --format json` on the beads (`segment` is the bead's index): without --glossary, those \
+of the rules that need none (numbers, untranslated, length, placeholders, markup, URLs).
 
 A line that cannot be used (not JSON, a missing, mistyped or unknown field, invalid UTF-8, \
 longer than --max-record-bytes, a language the glossary lacks, a translation that failed) \
@@ -70,7 +71,7 @@ pub(crate) struct BatchArgs {
     jobs: Option<u16>,
 
     /// A glossary (TSV, CSV or TBX): its term pairs are alignment evidence (as align
-    /// --glossary) and every record gets the `findings` of `check` against it.
+    /// --glossary) and its terms are checked too (as check --glossary).
     #[arg(short, long, value_name = "FILE")]
     glossary: Option<PathBuf>,
 

@@ -4,9 +4,9 @@
 //! "presegmented"?, "mt"?}` (schemas/batch-input.schema.json). A record goes the way
 //! `passerelle align` takes one pair ([`super::pair`]: split, translation lines or a
 //! [`Translate`]r, [`align_sentences`]), so the beads are the ones `align` gives for the same
-//! pair and options; with a glossary, the beads are then checked as `passerelle check` does and
-//! the findings are the objects of `check --format json`. The output record is
-//! `{"id", "ok": true, "src_sentences", "tgt_sentences", "beads", "findings"?}`, or
+//! pair and options; the beads are then checked as `passerelle check` does (without a glossary,
+//! by the rules that need none) and the findings are the objects of `check --format json`. The
+//! output record is `{"id", "ok": true, "src_sentences", "tgt_sentences", "beads", "findings"}`, or
 //! `{"id", "line", "ok": false, "error"}` for a line that cannot be used
 //! (schemas/batch-output.schema.json).
 //!
@@ -194,8 +194,14 @@ pub struct Setup<'g> {
 struct Direction<'g> {
     pairs: Vec<(String, String)>,
     checker: Option<Checker<'g>>,
+    /// `Setup::check`, with the glossary rules off when there is no glossary.
+    options: check::Options,
     missing: Option<String>,
 }
+
+/// What a run without a glossary checks against: no terms, so only the rules that need none.
+static NO_GLOSSARY: std::sync::LazyLock<Glossary> =
+    std::sync::LazyLock::new(|| Glossary::from_entries(Vec::new(), Vec::new()));
 
 impl<'g> Setup<'g> {
     /// No translator, `align`'s default review threshold and weights, every rule at its
@@ -222,18 +228,21 @@ impl<'g> Setup<'g> {
         let direction = match self.glossary {
             None => Direction {
                 pairs: Vec::new(),
-                checker: None,
+                checker: Some(Checker::new(&NO_GLOSSARY, src, tgt)),
+                options: self.check.clone().without_glossary(),
                 missing: None,
             },
             Some(g) => match g.require(src, tgt) {
                 Ok(()) => Direction {
                     pairs: g.term_pairs(src, tgt),
                     checker: Some(Checker::new(g, src, tgt)),
+                    options: self.check.clone(),
                     missing: None,
                 },
                 Err(e) => Direction {
                     pairs: Vec::new(),
                     checker: None,
+                    options: self.check.clone(),
                     missing: Some(e.to_string()),
                 },
             },
@@ -509,7 +518,7 @@ fn aligned(record: Input, setup: &Setup<'_>) -> Result<Vec<u8>, RecordError> {
     let findings = match &direction.checker {
         Some(checker) => {
             bitext = doc.to_bitext();
-            found = checker.check(&bitext, &setup.check);
+            found = checker.check(&bitext, &direction.options);
             let report = Report {
                 bitext: &bitext,
                 findings: &found,
