@@ -78,7 +78,7 @@ pub(crate) struct BackendArgs {
 
     /// DeepL: a description of the text (topic, audience) that guides the translation.
     #[arg(long, value_name = "TEXT")]
-    context: Option<String>,
+    pub context: Option<String>,
 
     /// Seconds to wait for one request (or one run of the command) [default: 120].
     #[arg(long, value_name = "SECS")]

@@ -3,10 +3,8 @@
 //! `crate::pipeline::batch`'s; this file parses the flags, builds the translation engines a
 //! backend needs, and turns the outcome into an exit status.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use clap::builder::TypedValueParser;
@@ -17,9 +15,8 @@ use super::{Failure, Outcome, Verbosity};
 use crate::align::CostWeights;
 use crate::check::{Level, Rule};
 use crate::glossary::Glossary;
-use crate::pipeline::batch::{self, BatchError, BatchOptions, Setup, Shard, Translate};
+use crate::pipeline::batch::{self, BatchError, BatchOptions, Engines, Setup, Shard, Translate};
 use crate::text::Lang;
-use crate::translate::{Cache, Engine, TermPair};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Align many document pairs at once: JSON lines on standard input, one document pair a line, \
@@ -119,7 +116,18 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         None => None,
     };
     let engines = match args.backend.backend {
-        Some(_) => Some(Engines::new(&args.backend)?),
+        Some(_) => {
+            // Bad flags (a missing key, no --memory) are usage errors, found before any
+            // input; the engines themselves are built for the directions the records ask for.
+            backend::settings(&args.backend, &Lang::Fr, &Lang::En)?;
+            let settings = |from: &Lang, to: &Lang| {
+                backend::settings(&args.backend, from, to).map_err(|e| e.to_string())
+            };
+            let cache = backend::open_cache(&args.backend)?;
+            let engines = Engines::new(settings, args.backend.context.clone(), cache)
+                .map_err(|e| backend::usage(format!("cannot start the async runtime: {e}")))?;
+            Some(engines)
+        }
         None => None,
     };
     let mut setup = Setup::new(glossary.as_ref());
@@ -167,59 +175,4 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         );
     }
     Ok(Outcome::Ok)
-}
-
-/// The `--backend` engines, one per language direction met in the input (a translation
-/// memory is loaded for its direction), sharing one cache and one async runtime.
-struct Engines<'a> {
-    args: &'a BackendArgs,
-    cache: Option<Arc<Cache>>,
-    runtime: tokio::runtime::Runtime,
-    engines: Mutex<HashMap<(Lang, Lang), Built>>,
-}
-
-/// An engine for one direction, or why it could not be built (said again for each record).
-type Built = Result<Arc<Engine>, String>;
-
-impl<'a> Engines<'a> {
-    fn new(args: &'a BackendArgs) -> Result<Engines<'a>, Failure> {
-        // Bad flags (a missing key, no --memory) are usage errors, found before any input;
-        // the engines themselves are built for the directions the records ask for.
-        backend::settings(args, &Lang::Fr, &Lang::En)?;
-        Ok(Engines {
-            args,
-            cache: backend::open_cache(args)?,
-            runtime: backend::runtime()?,
-            engines: Mutex::new(HashMap::new()),
-        })
-    }
-
-    fn engine(&self, from: &Lang, to: &Lang) -> Result<Arc<Engine>, String> {
-        let mut map = self.engines.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry((from.clone(), to.clone()))
-            .or_insert_with(|| {
-                backend::engine(self.args, from, to, self.cache.clone(), None)
-                    .map(|(_, engine)| Arc::new(engine))
-                    .map_err(|e| e.to_string())
-            })
-            .clone()
-    }
-}
-
-impl Translate for Engines<'_> {
-    fn translate(
-        &self,
-        from: &Lang,
-        to: &Lang,
-        glossary: &[(String, String)],
-        sentences: &[String],
-    ) -> Result<Vec<String>, String> {
-        let engine = self.engine(from, to)?;
-        let job = self.args.job(from, to, TermPair::list(glossary));
-        let outcome = self
-            .runtime
-            .block_on(engine.translate(&job, sentences))
-            .map_err(|e| backend::engine_failure(e).to_string())?;
-        Ok(outcome.translations.into_iter().map(|t| t.text).collect())
-    }
 }

@@ -32,6 +32,8 @@ use crate::formats::findings::{json_findings, JsonFinding, Report};
 use crate::formats::jsonl::BeadShape;
 use crate::glossary::Glossary;
 use crate::text::Lang;
+use crate::translate::settings::Settings;
+use crate::translate::{AnyBackend, Cache, Engine, Job, TermPair};
 
 /// The default largest input line, in bytes (64 MiB).
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
@@ -52,6 +54,88 @@ pub trait Translate: Sync {
         glossary: &[(String, String)],
         sentences: &[String],
     ) -> Result<Vec<String>, String>;
+}
+
+/// The engines of a `--backend`, one per language direction the records ask for (a
+/// translation memory is loaded for its direction), sharing one cache and one async runtime.
+pub struct Engines<F> {
+    /// The settings of a direction, or why the flags cannot give them.
+    settings: F,
+    context: Option<String>,
+    cache: Option<Arc<Cache>>,
+    runtime: tokio::runtime::Runtime,
+    /// An engine per direction, or why it could not be built (said again for each record).
+    engines: Mutex<HashMap<(Lang, Lang), Result<Arc<Engine>, String>>>,
+}
+
+impl<F> Engines<F>
+where
+    F: Fn(&Lang, &Lang) -> Result<(Settings, AnyBackend), String> + Sync,
+{
+    /// `context` describes the text for the backends that take one.
+    pub fn new(
+        settings: F,
+        context: Option<String>,
+        cache: Option<Arc<Cache>>,
+    ) -> io::Result<Engines<F>> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        Ok(Engines {
+            settings,
+            context,
+            cache,
+            runtime,
+            engines: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn engine(&self, from: &Lang, to: &Lang) -> Result<Arc<Engine>, String> {
+        let mut map = self.engines.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry((from.clone(), to.clone()))
+            .or_insert_with(|| {
+                let (settings, config) = (self.settings)(from, to)?;
+                let engine = settings
+                    .engine(&config, self.cache.clone(), None)
+                    .map_err(|e| e.to_string())?;
+                Ok(Arc::new(engine))
+            })
+            .clone()
+    }
+}
+
+impl<F> Translate for Engines<F>
+where
+    F: Fn(&Lang, &Lang) -> Result<(Settings, AnyBackend), String> + Sync,
+{
+    fn translate(
+        &self,
+        from: &Lang,
+        to: &Lang,
+        glossary: &[(String, String)],
+        sentences: &[String],
+    ) -> Result<Vec<String>, String> {
+        let engine = self.engine(from, to)?;
+        let job = Job {
+            source_lang: from.clone(),
+            target_lang: to.clone(),
+            glossary: TermPair::list(glossary),
+            context: self.context.clone(),
+        };
+        let outcome = self
+            .runtime
+            .block_on(engine.translate(&job, sentences))
+            .map_err(|e| {
+                // One line: an error record holds the reason and what to do about it.
+                let advice = e.advice("--endpoint");
+                std::iter::once(e.to_string())
+                    .chain(advice)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })?;
+        Ok(outcome.translations.into_iter().map(|t| t.text).collect())
+    }
 }
 
 /// Why one input line got an error record instead of an alignment.
