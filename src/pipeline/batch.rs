@@ -64,9 +64,11 @@ pub struct Engines<F> {
     context: Option<String>,
     cache: Option<Arc<Cache>>,
     runtime: tokio::runtime::Runtime,
-    /// An engine per direction, or why it could not be built (said again for each record).
-    engines: Mutex<HashMap<(Lang, Lang), Result<Arc<Engine>, String>>>,
+    engines: Mutex<HashMap<(Lang, Lang), Built>>,
 }
+
+/// An engine for one direction, or why it could not be built (said again for each record).
+type Built = Result<Arc<Engine>, String>;
 
 impl<F> Engines<F>
 where
