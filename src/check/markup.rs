@@ -98,16 +98,8 @@ fn unbalanced(tags: &[Token]) -> Option<(usize, Problem)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::protected::testing::{assert_clean, found, run};
+    use super::super::protected::testing::{assert_clean, found, run, t};
     use super::*;
-
-    fn f(src: &str, tgt: &str) -> Vec<(String, &'static str)> {
-        found(check, src, tgt)
-    }
-
-    fn t(term: &str, side: &'static str) -> (String, &'static str) {
-        (term.to_string(), side)
-    }
 
     #[test]
     fn same_tags_are_clean_in_any_order_and_with_translated_attributes() {
@@ -170,15 +162,15 @@ mod tests {
     #[test]
     fn dropped_added_and_changed_tags() {
         assert_eq!(
-            f("Cliquez <b>ici</b>.", "Click <b>here."),
+            found(check, "Cliquez <b>ici</b>.", "Click <b>here."),
             [t("</b>", "missing")]
         );
         assert_eq!(
-            f("Cliquez ici.", "Click <b>here</b>."),
+            found(check, "Cliquez ici.", "Click <b>here</b>."),
             [t("<b>", "extra"), t("</b>", "extra")]
         );
         assert_eq!(
-            f("<b>Gras</b>", "<strong>Bold</strong>"),
+            found(check, "<b>Gras</b>", "<strong>Bold</strong>"),
             [
                 t("<b>", "missing"),
                 t("</b>", "missing"),
@@ -187,7 +179,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            f(
+            found(
+                check,
                 "<a href=\"https://exemple.fr/aide\">aide</a>",
                 "<a href=\"https://example.com/help\">help</a>"
             ),
@@ -197,13 +190,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            f("<img src=\"a.png\">", "<img src=\"b.png\">"),
+            found(check, "<img src=\"a.png\">", "<img src=\"b.png\">"),
             [
                 t("<img src=\"a.png\">", "missing"),
                 t("<img src=\"b.png\">", "extra")
             ]
         );
-        assert_eq!(f("a<br>b", "a b"), [t("<br>", "missing")]);
+        assert_eq!(found(check, "a<br>b", "a b"), [t("<br>", "missing")]);
         let findings = run(check, "x", "<i>y</i>");
         assert_eq!(findings[0].message, "the translation has an extra <i>");
         let findings = run(check, "<u>x</u>", "y</u>");
@@ -221,7 +214,7 @@ mod tests {
         assert_eq!(findings[0].target_span.map(|s| s.start), Some(7));
         assert!(findings[0].message.contains("while <i> is still open"));
         assert_eq!(
-            f("<b>x</b> <i>y</i>", "</b>x<b> <i>y</i>"),
+            found(check, "<b>x</b> <i>y</i>", "</b>x<b> <i>y</i>"),
             [t("</b>", "extra")]
         );
         // Unbalanced in the source already: not the translation's fault.

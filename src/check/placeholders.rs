@@ -150,16 +150,8 @@ fn out_of_order(segment: usize, pair: &Pair, src: &[Token], tgt: &[Token], out: 
 
 #[cfg(test)]
 mod tests {
-    use super::super::protected::testing::{assert_clean, found, run};
+    use super::super::protected::testing::{assert_clean, found, run, t};
     use super::*;
-
-    fn f(src: &str, tgt: &str) -> Vec<(String, &'static str)> {
-        found(check, src, tgt)
-    }
-
-    fn t(term: &str, side: &'static str) -> (String, &'static str) {
-        (term.to_string(), side)
-    }
 
     #[test]
     fn same_placeholders_in_any_order_are_clean() {
@@ -200,7 +192,7 @@ mod tests {
         );
         // The numbers give the arguments their types: %s %d is not %2$s %1$d.
         assert_eq!(
-            f("%s a %d", "%2$s has %1$d"),
+            found(check, "%s a %d", "%2$s has %1$d"),
             [
                 t("%s", "missing"),
                 t("%d", "missing"),
@@ -233,7 +225,10 @@ mod tests {
             ],
         );
         // Out of order and one dropped: the dropped one is what is reported.
-        assert_eq!(f("%d et %s et %d", "%s and %d"), [t("%d", "missing")]);
+        assert_eq!(
+            found(check, "%d et %s et %d", "%s and %d"),
+            [t("%d", "missing")]
+        );
     }
 
     #[test]
@@ -265,8 +260,8 @@ mod tests {
             ],
         );
         // A translation may drop a percent sign, rephrasing…
-        assert_eq!(f("%s à 100%%", "%s, fully"), []);
-        assert_eq!(f("100%% sûr", "100% sure"), []);
+        assert_eq!(found(check, "%s à 100%%", "%s, fully"), []);
+        assert_eq!(found(check, "100%% sûr", "100% sure"), []);
         // …but not write a bare one in a printf format: "% o" would be read as a conversion.
         let (src, tgt) = ("100%% de %s", "100% of %s");
         let findings = run(check, src, tgt);
@@ -302,39 +297,45 @@ mod tests {
             ],
         );
         // …next to a real placeholder, which still counts.
-        assert_eq!(f("%s : 95 % de %d", "%s: 95% of"), [t("%d", "missing")]);
+        assert_eq!(
+            found(check, "%s : 95 % de %d", "%s: 95% of"),
+            [t("%d", "missing")]
+        );
     }
 
     #[test]
     fn a_changed_placeholder_is_one_missing_and_one_extra() {
         assert_eq!(
-            f("Vous avez %s messages.", "You have %d messages."),
+            found(check, "Vous avez %s messages.", "You have %d messages."),
             [t("%s", "missing"), t("%d", "extra")]
         );
         assert_eq!(
-            f("Bonjour {name} !", "Hello {nom}!"),
+            found(check, "Bonjour {name} !", "Hello {nom}!"),
             [t("{name}", "missing"), t("{nom}", "extra")]
         );
         assert_eq!(
-            f("%1$s et %2$s", "%1$s and %1$s"),
+            found(check, "%1$s et %2$s", "%1$s and %1$s"),
             [t("%2$s", "missing"), t("%1$s", "extra")]
         );
         assert_eq!(
-            f("%(name)s arrive", "%(nom)s arrives"),
+            found(check, "%(name)s arrive", "%(nom)s arrives"),
             [t("%(name)s", "missing"), t("%(nom)s", "extra")]
         );
         assert_eq!(
-            f("Dossier ${dir}", "Folder ${folder}"),
+            found(check, "Dossier ${dir}", "Folder ${folder}"),
             [t("${dir}", "missing"), t("${folder}", "extra")]
         );
     }
 
     #[test]
     fn dropped_and_duplicated_placeholders() {
-        assert_eq!(f("%s sur %s", "%s"), [t("%s", "missing")]);
-        assert_eq!(f("%d fichier", "%d file %d"), [t("%d", "extra")]);
-        assert_eq!(f("{0} et {1}", "{0} and"), [t("{1}", "missing")]);
-        assert_eq!(f("Bonjour", "Hello {name}"), [t("{name}", "extra")]);
+        assert_eq!(found(check, "%s sur %s", "%s"), [t("%s", "missing")]);
+        assert_eq!(found(check, "%d fichier", "%d file %d"), [t("%d", "extra")]);
+        assert_eq!(found(check, "{0} et {1}", "{0} and"), [t("{1}", "missing")]);
+        assert_eq!(
+            found(check, "Bonjour", "Hello {name}"),
+            [t("{name}", "extra")]
+        );
         // The dropped one is the second: the first pairs first.
         let findings = run(check, "%s sur %s", "%s");
         assert_eq!(findings[0].source_span.map(|s| s.start), Some(7));
@@ -360,7 +361,8 @@ mod tests {
             )],
         );
         assert_eq!(
-            f(
+            found(
+                check,
                 "{count, plural, one {# fichier} other {# fichiers}}",
                 "{n, plural, one {# file} other {# files}}"
             ),

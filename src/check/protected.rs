@@ -79,6 +79,11 @@ pub(super) mod testing {
             .collect()
     }
 
+    /// A finding as [`found`] gives it.
+    pub fn t(term: &str, side: &'static str) -> (String, &'static str) {
+        (term.to_string(), side)
+    }
+
     /// Asserts that every pair of `table` is clean under `check`.
     pub fn assert_clean(check: PairCheck, table: &[(&str, &str)]) {
         for (src, tgt) in table {
@@ -91,9 +96,10 @@ pub(super) mod testing {
 mod tests {
     use proptest::prelude::*;
 
+    use super::super::tests::bitext;
     use super::super::*;
     use crate::glossary::Glossary;
-    use crate::text::{Bitext, Lang, Pair};
+    use crate::text::Lang;
 
     const RULES: [Rule; 3] = [
         Rule::PlaceholderMismatch,
@@ -103,21 +109,6 @@ mod tests {
 
     fn no_glossary() -> Glossary {
         Glossary::from_entries(vec![Lang::Fr, Lang::En], Vec::new())
-    }
-
-    fn bitext(pairs: &[(&str, &str)]) -> Bitext {
-        Bitext {
-            src_lang: Lang::Fr,
-            tgt_lang: Lang::En,
-            pairs: pairs
-                .iter()
-                .map(|(s, t)| Pair {
-                    src: s.to_string(),
-                    tgt: t.to_string(),
-                    ..Pair::default()
-                })
-                .collect(),
-        }
     }
 
     /// Only the three rules on, so that the other rules' findings on short texts do not

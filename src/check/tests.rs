@@ -30,7 +30,8 @@ fn glossary() -> Glossary {
     Glossary::parse(Path::new("test.tsv"), GLOSSARY).unwrap()
 }
 
-fn bitext(pairs: &[(&str, &str)]) -> Bitext {
+/// A French-English bitext of `pairs` (the rules' own tests use it too).
+pub(super) fn bitext(pairs: &[(&str, &str)]) -> Bitext {
     Bitext {
         src_lang: Lang::Fr,
         tgt_lang: Lang::En,

@@ -53,16 +53,8 @@ fn what(token: &Token) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::protected::testing::{assert_clean, found, run};
+    use super::super::protected::testing::{assert_clean, found, run, t};
     use super::*;
-
-    fn f(src: &str, tgt: &str) -> Vec<(String, &'static str)> {
-        found(check, src, tgt)
-    }
-
-    fn t(term: &str, side: &'static str) -> (String, &'static str) {
-        (term.to_string(), side)
-    }
 
     #[test]
     fn the_same_addresses_are_clean_whatever_surrounds_them() {
@@ -118,7 +110,8 @@ mod tests {
     #[test]
     fn changed_dropped_and_added_addresses() {
         assert_eq!(
-            f(
+            found(
+                check,
                 "Voir https://exemple.fr/aide.",
                 "See https://exemple.fr/help."
             ),
@@ -128,37 +121,41 @@ mod tests {
             ]
         );
         assert_eq!(
-            f("Voir https://exemple.fr/aide.", "See the help page."),
+            found(check, "Voir https://exemple.fr/aide.", "See the help page."),
             [t("https://exemple.fr/aide", "missing")]
         );
         assert_eq!(
-            f("Voir http://exemple.fr", "See https://exemple.fr"),
+            found(check, "Voir http://exemple.fr", "See https://exemple.fr"),
             [
                 t("http://exemple.fr", "missing"),
                 t("https://exemple.fr", "extra")
             ]
         );
         assert_eq!(
-            f("Contact : jean@exemple.fr.", "Contact: john@example.com."),
+            found(
+                check,
+                "Contact : jean@exemple.fr.",
+                "Contact: john@example.com."
+            ),
             [
                 t("jean@exemple.fr", "missing"),
                 t("john@example.com", "extra")
             ]
         );
         assert_eq!(
-            f("Voir www.exemple.fr", "See www.example.com"),
+            found(check, "Voir www.exemple.fr", "See www.example.com"),
             [
                 t("www.exemple.fr", "missing"),
                 t("www.example.com", "extra")
             ]
         );
         assert_eq!(
-            f("Le site.", "The site (https://exemple.fr)."),
+            found(check, "Le site.", "The site (https://exemple.fr)."),
             [t("https://exemple.fr", "extra")]
         );
         // The path is compared as written.
         assert_eq!(
-            f("https://exemple.fr/Aide", "https://exemple.fr/aide"),
+            found(check, "https://exemple.fr/Aide", "https://exemple.fr/aide"),
             [
                 t("https://exemple.fr/Aide", "missing"),
                 t("https://exemple.fr/aide", "extra")

@@ -18,7 +18,6 @@ use crate::formats::human::summary_line;
 use crate::formats::FindingsFormat;
 use crate::glossary::Glossary;
 use crate::pipeline::checked::{check_input, read_baseline, Input};
-use crate::text::Lang;
 
 const ABOUT_HEAD: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
@@ -87,13 +86,8 @@ pub(crate) struct CheckArgs {
     #[arg(short, long, value_name = "FILE")]
     glossary: Option<PathBuf>,
 
-    /// Language of the source.
-    #[arg(long, default_value = "fr", value_name = "LANG")]
-    src_lang: Lang,
-
-    /// Language of the translation.
-    #[arg(long, default_value = "en", value_name = "LANG")]
-    tgt_lang: Lang,
+    #[command(flatten)]
+    langs: super::Languages,
 
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = FindingsFormat::Human)]
@@ -125,11 +119,14 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let mut options = Options::default();
     options.severity.extend(args.severity.iter().copied());
     let glossary = match &args.glossary {
-        Some(path) => Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
+        Some(path) => Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
             .map_err(|e| Failure::Message(e.to_string()))?,
         None => {
             options = options.without_glossary();
-            Glossary::from_entries(vec![args.src_lang.clone(), args.tgt_lang.clone()], vec![])
+            Glossary::from_entries(
+                vec![args.langs.src_lang.clone(), args.langs.tgt_lang.clone()],
+                vec![],
+            )
         }
     };
     let input = match (&args.alignment, &args.src, &args.tgt) {
@@ -146,8 +143,8 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let locate_all = args.format == FindingsFormat::Junit;
     let (bitext, mut findings) = check_input(
         input,
-        &args.src_lang,
-        &args.tgt_lang,
+        &args.langs.src_lang,
+        &args.langs.tgt_lang,
         &glossary,
         &options,
         locate_all,

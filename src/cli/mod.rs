@@ -94,6 +94,18 @@ fn help_list(items: &[(&str, String)]) -> String {
     out
 }
 
+/// `--src-lang` and `--tgt-lang`, as `check` and `review` take them.
+#[derive(Debug, clap::Args)]
+struct Languages {
+    /// Language of the source.
+    #[arg(long, default_value = "fr", value_name = "LANG")]
+    src_lang: crate::text::Lang,
+
+    /// Language of the translation.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    tgt_lang: crate::text::Lang,
+}
+
 /// `--severity RULE=LEVEL`, as `check` and `review` take it.
 fn parse_severity(s: &str) -> Result<(crate::check::Rule, crate::check::Level), String> {
     let (rule, level) = s

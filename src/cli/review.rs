@@ -14,7 +14,6 @@ use crate::files;
 use crate::formats::aligned;
 use crate::glossary::Glossary;
 use crate::review::{self, Document};
-use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Show an alignment side by side in the terminal: bead number, source and target wrapped in two \
@@ -45,13 +44,8 @@ pub(crate) struct ReviewArgs {
     #[arg(short, long, value_name = "FILE")]
     glossary: Option<PathBuf>,
 
-    /// Language of the source.
-    #[arg(long, default_value = "fr", value_name = "LANG")]
-    src_lang: Lang,
-
-    /// Language of the target.
-    #[arg(long, default_value = "en", value_name = "LANG")]
-    tgt_lang: Lang,
+    #[command(flatten)]
+    langs: super::Languages,
 
     /// Severity of a rule, or `off` (repeatable): e.g. --severity length-ratio=off.
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = super::parse_severity)]
@@ -71,12 +65,17 @@ pub(crate) struct ReviewArgs {
 }
 
 pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let file = aligned::read(&args.alignment, &args.src_lang, &args.tgt_lang)?;
+    let file = aligned::read(&args.alignment, &args.langs.src_lang, &args.langs.tgt_lang)?;
     let name = show_path(&args.alignment);
-    let mut doc = Document::new(name, &args.src_lang, &args.tgt_lang, file.records);
+    let mut doc = Document::new(
+        name,
+        &args.langs.src_lang,
+        &args.langs.tgt_lang,
+        file.records,
+    );
     let glossary = match &args.glossary {
         Some(path) => {
-            let g = Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
+            let g = Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
                 .map_err(|e| Failure::Message(e.to_string()))?;
             let mut options = Options::default();
             for (rule, level) in &args.severity {
