@@ -137,26 +137,31 @@ fn tsv(path: &Path, text: &str) -> Result<AlignmentFile> {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() < 2 {
+        // The first five columns, without collecting them: this runs once per pair of a
+        // file that may hold millions.
+        let mut cols: [Option<&str>; 5] = [None; 5];
+        for (slot, col) in cols.iter_mut().zip(line.split('\t')) {
+            *slot = Some(col);
+        }
+        let [Some(source), Some(target), kind, score, flag] = cols else {
             return Err(Error::Parse {
                 path: path.to_path_buf(),
                 line: n + 1,
                 message: "expected at least two tab-separated columns (source, target)".into(),
             });
-        }
+        };
         // The line as read (after a BOM on the first line): the target starts after the tab.
-        let tgt_column = line.len() - line[cols[0].len()..].len() + 1;
+        let tgt_column = source.len() + 1;
         origins.push((
             origin(path, n + 1, Some(0)),
             origin(path, n + 1, Some(tgt_column)),
         ));
         records.push(BeadRecord {
-            source: cols[0].to_string(),
-            target: cols[1].to_string(),
-            kind: cols.get(2).and_then(|k| parse_kind(k)),
-            score: cols.get(3).and_then(|s| s.trim().parse().ok()),
-            review: cols.get(4).is_some_and(|f| f.trim() == "review"),
+            source: source.to_string(),
+            target: target.to_string(),
+            kind: kind.and_then(parse_kind),
+            score: score.and_then(|s| s.trim().parse().ok()),
+            review: flag.is_some_and(|f| f.trim() == "review"),
             ..BeadRecord::default()
         });
     }
