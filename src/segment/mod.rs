@@ -214,6 +214,10 @@ const FULL_STOPS: &[char] = &['。', '｡', '！', '？', '؟', '۔', '।', '�
 /// and many more), asked of the `unicode-segmentation` crate once per character and
 /// remembered. The Latin `? !` and the full stop `.` (whose "ATerm" class UAX #29 judges by
 /// what follows) are the scanner's own business.
+/// Dashes, quotes, apostrophes, bullets and leaders (U+2010 to U+2027): none ends a sentence,
+/// and French text is full of them (’ in every elision), so they skip the lookup below.
+const QUOTES_AND_DASHES: std::ops::RangeInclusive<u32> = 0x2010..=0x2027;
+
 fn is_full_stop(c: char) -> bool {
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -224,7 +228,7 @@ fn is_full_stop(c: char) -> bool {
     }
     // Below Armenian there is no terminal outside FULL_STOPS, and no letter or digit of any
     // script is one: spare them the lookup.
-    if u32::from(c) < 0x0589 || c.is_alphanumeric() {
+    if u32::from(c) < 0x0589 || c.is_alphanumeric() || QUOTES_AND_DASHES.contains(&u32::from(c)) {
         return false;
     }
     thread_local! {
@@ -334,8 +338,10 @@ impl<'a> Scan<'a> {
     fn run(mut self, emit: &mut dyn FnMut(Span)) {
         let len = self.b.len();
         let mut i = self.start;
+        // Held in locals: the hot loop below then reads no field through `self`.
+        let (interesting, bytes) = (&self.seg.interesting, self.b);
         while i < len {
-            if !self.seg.interesting[self.b[i] as usize] {
+            if !interesting[bytes[i] as usize] {
                 i += 1;
                 continue;
             }

@@ -789,6 +789,18 @@ fn unicode_terminals_are_known_and_other_characters_are_not() {
     }
 }
 
+/// The quotes and dashes `is_full_stop` answers without asking unicode-segmentation are
+/// indeed no sentence terminals by its table.
+#[test]
+fn quotes_and_dashes_skipped_by_the_lookup_are_not_terminals() {
+    use unicode_segmentation::UnicodeSegmentation;
+    for code in super::QUOTES_AND_DASHES {
+        let c = char::from_u32(code).unwrap();
+        let probe = format!("a{c} b");
+        assert_eq!(probe.split_sentence_bounds().count(), 1, "U+{code:04X}");
+    }
+}
+
 #[test]
 fn scripts_without_the_latin_full_stop_or_without_capitals() {
     let lang = |code: &str| code.parse::<Lang>().unwrap();
