@@ -439,11 +439,11 @@ pub fn check_pairs<E>(
             run.block(start, &block);
             read_block(&mut pairs)
         } else {
-            let rules = &run.rules;
+            let (rules, spares) = (&run.rules, &run.spares);
             let current = &block;
             let mut parts = Vec::new();
             let next = rayon::in_place_scope(|scope| {
-                scope.spawn(|_| parts = rules.parallel(start, current));
+                scope.spawn(|_| parts = rules.parallel(start, current, spares));
                 read_block(&mut pairs)
             });
             run.absorb(parts);
@@ -506,6 +506,47 @@ struct Scratch<'c> {
     number_checker: numbers::Checker,
 }
 
+/// Scratch buffers not in use, for the tasks of a parallel check to borrow.
+type Spares<'c> = std::sync::Mutex<Vec<Scratch<'c>>>;
+
+/// Scratch buffers borrowed from [`Spares`] by one task, given back when it ends.
+struct Borrowed<'s, 'c> {
+    spares: &'s Spares<'c>,
+    rules: &'s Rules<'c>,
+    scratch: Option<Scratch<'c>>,
+}
+
+impl<'s, 'c> Borrowed<'s, 'c> {
+    fn take(spares: &'s Spares<'c>, rules: &'s Rules<'c>) -> Borrowed<'s, 'c> {
+        // A poisoned lock only means another task panicked; its buffers are still buffers.
+        let spare = match spares.lock() {
+            Ok(mut list) => list.pop(),
+            Err(poisoned) => poisoned.into_inner().pop(),
+        };
+        Borrowed {
+            spares,
+            rules,
+            scratch: spare,
+        }
+    }
+
+    fn get(&mut self) -> &mut Scratch<'c> {
+        let rules = self.rules;
+        self.scratch.get_or_insert_with(|| rules.scratch())
+    }
+}
+
+impl Drop for Borrowed<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(scratch) = self.scratch.take() {
+            match self.spares.lock() {
+                Ok(mut list) => list.push(scratch),
+                Err(poisoned) => poisoned.into_inner().push(scratch),
+            }
+        }
+    }
+}
+
 /// What checking a run of consecutive pairs gives: their findings, in the order the rules
 /// found them, and what the document-wide consistency rule learnt from them. The parts of
 /// consecutive runs, appended in document order ([`Part::append`]), are exactly the part of
@@ -533,6 +574,8 @@ impl Part {
 struct Run<'c> {
     rules: Rules<'c>,
     scratch: Scratch<'c>,
+    /// The buffers of parallel checks' tasks, kept from block to block.
+    spares: Spares<'c>,
     part: Part,
 }
 
@@ -567,6 +610,7 @@ impl<'c> Run<'c> {
         Run {
             scratch: rules.scratch(),
             rules,
+            spares: Spares::default(),
             part: Part::default(),
         }
     }
@@ -581,7 +625,7 @@ impl<'c> Run<'c> {
                     .pair(&mut self.scratch, &mut self.part, start + i, pair);
             }
         } else {
-            let parts = self.rules.parallel(start, pairs);
+            let parts = self.rules.parallel(start, pairs, &self.spares);
             self.absorb(parts);
         }
     }
@@ -632,19 +676,22 @@ impl<'c> Rules<'c> {
     }
 
     /// The parts of `pairs` (from index `start` on), checked in chunks on the rayon pool's
-    /// threads, each with its own scratch buffers, and returned in document order.
-    fn parallel(&self, start: usize, pairs: &[Pair]) -> Vec<Part> {
+    /// threads and returned in document order. Each task borrows scratch buffers from
+    /// `spares` and gives them back, so that their caches stay warm from block to block: the
+    /// glossary matcher's word cache, cold, costs a fold and a stem lookup for every word,
+    /// which with a large glossary made a parallel check slower than one thread.
+    fn parallel(&self, start: usize, pairs: &[Pair], spares: &Spares<'c>) -> Vec<Part> {
         use rayon::prelude::*;
         pairs
             .par_chunks(CHUNK_PAIRS)
             .enumerate()
             .map_init(
-                || self.scratch(),
+                || Borrowed::take(spares, self),
                 |scratch, (k, chunk)| {
                     let mut part = Part::default();
                     let first = start + k * CHUNK_PAIRS;
                     for (i, pair) in chunk.iter().enumerate() {
-                        self.pair(scratch, &mut part, first + i, pair);
+                        self.pair(scratch.get(), &mut part, first + i, pair);
                     }
                     part
                 },
