@@ -5,8 +5,9 @@ the size of the glossary.
 Generates, in a work folder (default target/bench-work/check), a French/English bitext of
 1 000 000 segment pairs (about 150 MB, one segment per line in two files) and two glossaries:
 10 entries, and 10 000 entries (the same 10 plus 9 990 others, single and multi-word terms,
-names and forbidden renderings). Then runs the release binary on one core
-(`taskset -c 0` when available) with each glossary and prints MB/s of bitext (source plus
+names and forbidden renderings). Then runs the release binary, on every core (`check` checks
+large inputs on all of them) or with --cores 1 on one (`taskset -c 0`, when available), with
+each glossary and prints MB/s of bitext (source plus
 target bytes) for the whole process and for the check itself (as `passerelle -v` reports it:
 compiling the glossary and checking; with --src and --tgt the two files are read and checked
 in one pass, so reading them is included), and the ratio between the two glossaries.
@@ -15,6 +16,8 @@ Standard library only; numbers are saved to WORK/check_scale.json.
     benches/check_scale.py                 # build, generate (first run only), measure
     benches/check_scale.py --pairs 100000  # smaller
     benches/check_scale.py --runs 3        # best of three runs for each glossary
+    benches/check_scale.py --cores 1       # on one core
+    benches/check_scale.py --binary B      # another build (a baseline), implies --no-build
 """
 
 import argparse
@@ -162,12 +165,12 @@ def generate(work, pairs, seed=7):
     return meta
 
 
-def run_check(binary, work, glossary, runs):
+def run_check(binary, work, glossary, runs, cores):
     cmd = [str(binary), "-v", "check", "--glossary", str(glossary),
            "--src", str(work / "src.txt"), "--tgt", str(work / "tgt.txt"),
            "--format", "json", "--fail-on", "never"]
-    if shutil.which("taskset"):
-        cmd = ["taskset", "-c", "0"] + cmd
+    if cores and shutil.which("taskset"):
+        cmd = ["taskset", "-c", ",".join(str(c) for c in range(cores))] + cmd
     best = None
     for _ in range(runs):
         started = time.perf_counter()
@@ -190,12 +193,15 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench-work" / "check")
     ap.add_argument("--no-build", action="store_true", help="use target/release/passerelle as is")
+    ap.add_argument("--binary", type=Path, help="the passerelle binary to run (no build)")
+    ap.add_argument("--cores", type=int, default=0,
+                    help="run on this many cores (taskset); 0, the default: on all of them")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    if not args.no_build:
+    if not args.no_build and args.binary is None:
         subprocess.run(["cargo", "build", "--release", "--bin", "passerelle"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "passerelle"
+    binary = args.binary or ROOT / "target" / "release" / "passerelle"
     meta_path = work / "bitext.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     if meta is None or meta.get("pairs") != args.pairs or meta.get("generator") != 2:
@@ -205,7 +211,7 @@ def main():
     print(f"bitext: {meta['pairs']} pairs, {mb:.1f} MB (source + target)")
     results = {}
     for size in ["10", "10000"]:
-        r = run_check(binary, work, work / f"glossary-{size}.tsv", args.runs)
+        r = run_check(binary, work, work / f"glossary-{size}.tsv", args.runs, args.cores)
         results[size] = r
         entries = meta["glossary_entries"][size]
         print(f"glossary {entries:>6} entries: {mb / r['wall_s']:6.1f} MB/s whole process "

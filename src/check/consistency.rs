@@ -252,6 +252,25 @@ impl Tracker {
         }
     }
 
+    /// Adds what `later` observed, on pairs that all follow this tracker's: the same as
+    /// observing its pairs here, so trackers filled in parallel on consecutive runs of pairs
+    /// and appended in document order give the findings of one tracker over all of them.
+    pub fn append(&mut self, later: Tracker) {
+        if self.segments.is_empty() {
+            self.segments = later.segments;
+        } else {
+            self.segments.extend(later.segments);
+        }
+        for (entry, uses) in later.terms {
+            match self.terms.entry(entry) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(uses);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(uses),
+            }
+        }
+    }
+
     pub fn finish(mut self, compiled: &Compiled<'_>, bitext: &Bitext, out: &mut Vec<Finding>) {
         // Segments with the same source meet when sorted, the first one leading.
         sort_segments(&mut self.segments);

@@ -398,20 +398,24 @@ impl<'g> Checker<'g> {
         }
     }
 
-    /// What [`check`] gives for `bitext`, whose languages must be the checker's.
+    /// What [`check`] gives for `bitext`, whose languages must be the checker's. A large
+    /// bitext is checked on every core of the current rayon pool (see [`Run::block`]).
     pub fn check(&self, bitext: &Bitext, options: &Options) -> Vec<Finding> {
         let mut run = Run::new(&self.compiled, options, &bitext.src_lang, &bitext.tgt_lang);
-        for (index, pair) in bitext.pairs.iter().enumerate() {
-            run.pair(index, pair);
-        }
+        run.block(0, &bitext.pairs);
         run.finish(bitext)
     }
 }
 
-/// Like [`check`], for pairs that are still being read: each pair is checked as it comes,
-/// while its text is in the CPU's cache, then kept. Returns the bitext the pairs make and
-/// the same findings [`check`] gives for it, or the first error `pairs` yields. On a large
-/// document this saves fetching every pair from memory a second time.
+/// Like [`check`], for pairs that are still being read: each pair is checked soon after it
+/// is read, while its text is likely still in the CPU's cache, then kept. Returns the bitext
+/// the pairs make and the same findings [`check`] gives for it, or the first error `pairs`
+/// yields. On a large document this saves fetching every pair from memory a second time.
+///
+/// Pairs are read in blocks ([`BLOCK_PAIRS`] pairs or [`BLOCK_BYTES`] bytes): while the
+/// rayon pool checks one block, this thread reads the next, so reading the files overlaps
+/// checking. A document of fewer than [`PARALLEL_FROM`] pairs is checked on this thread
+/// alone; the findings are the same either way (see [`Part`]).
 pub fn check_pairs<E>(
     src_lang: &Lang,
     tgt_lang: &Lang,
@@ -426,34 +430,153 @@ pub fn check_pairs<E>(
         tgt_lang: tgt_lang.clone(),
         pairs: Vec::new(),
     };
-    for pair in pairs {
-        let pair = pair?;
-        run.pair(bitext.pairs.len(), &pair);
-        bitext.pairs.push(pair);
+    let mut pairs = pairs.into_iter();
+    let mut block = read_block(&mut pairs)?;
+    while !block.is_empty() {
+        let start = bitext.pairs.len();
+        let next = if block.len() < PARALLEL_FROM || rayon::current_num_threads() < 2 {
+            // A short document (or the short tail of one): no threads for it.
+            run.block(start, &block);
+            read_block(&mut pairs)
+        } else {
+            let (rules, spares) = (&run.rules, &run.spares);
+            let current = &block;
+            let mut parts = Vec::new();
+            let next = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| parts = rules.parallel(start, current, spares));
+                read_block(&mut pairs)
+            });
+            run.absorb(parts);
+            next
+        };
+        bitext.pairs.append(&mut block);
+        block = next?;
     }
     let findings = run.finish(&bitext);
     Ok((bitext, findings))
 }
 
-/// The state of a check going through a document pair by pair.
-struct Run<'c> {
+/// Pairs read at a time by [`check_pairs`], at most: enough for every core to have many
+/// [`CHUNK_PAIRS`] chunks to take, few enough that a block's text is a few megabytes.
+const BLOCK_PAIRS: usize = 16 * 1024;
+/// Source and target bytes after which [`check_pairs`] stops adding pairs to a block, so
+/// that documents of long segments also overlap reading and checking.
+const BLOCK_BYTES: usize = 4 << 20;
+/// Pairs a rayon task checks together, with one set of scratch buffers: a few milliseconds
+/// of work, which dwarfs the cost of the task.
+const CHUNK_PAIRS: usize = 512;
+/// Fewer pairs than this are checked on the calling thread: waking workers costs more than
+/// it saves on a short document, and documents in `passerelle batch` are mostly short (its
+/// workers are already busy with other documents).
+const PARALLEL_FROM: usize = 2 * CHUNK_PAIRS;
+
+/// The next block of pairs from `pairs`: empty at the end.
+fn read_block<E>(pairs: &mut impl Iterator<Item = Result<Pair, E>>) -> Result<Vec<Pair>, E> {
+    let mut block = Vec::new();
+    let mut bytes = 0;
+    while block.len() < BLOCK_PAIRS && bytes < BLOCK_BYTES {
+        let Some(pair) = pairs.next() else { break };
+        let pair = pair?;
+        bytes += pair.src.len() + pair.tgt.len();
+        block.push(pair);
+    }
+    Ok(block)
+}
+
+/// What a check needs to judge any pair, the same for every pair and every thread: the
+/// glossary and the options, and which rules are on, looked up once (a check judges
+/// millions of pairs).
+struct Rules<'c> {
     compiled: &'c terms::Compiled<'c>,
     options: &'c Options,
     src_lang: &'c Lang,
     tgt_lang: &'c Lang,
-    term_checker: terms::PairChecker<'c>,
-    consistency: consistency::Tracker,
-    number_checker: numbers::Checker,
-    findings: Vec<Finding>,
     /// The rules on that judge each pair alone ([`RuleInfo::pair_check`]).
     pair_checks: Vec<PairCheck>,
-    // Which rules are on, looked up once: `pair` runs for every pair of documents of
-    // millions.
     want_terms: bool,
     untranslated_on: bool,
     numbers_on: bool,
     length_on: bool,
     consistency_on: bool,
+}
+
+/// Buffers reused from pair to pair by one thread; they hold nothing a finding depends on.
+struct Scratch<'c> {
+    term_checker: terms::PairChecker<'c>,
+    number_checker: numbers::Checker,
+}
+
+/// Scratch buffers not in use, for the tasks of a parallel check to borrow.
+type Spares<'c> = std::sync::Mutex<Vec<Scratch<'c>>>;
+
+/// Scratch buffers borrowed from [`Spares`] by one task, given back when it ends.
+struct Borrowed<'s, 'c> {
+    spares: &'s Spares<'c>,
+    rules: &'s Rules<'c>,
+    scratch: Option<Scratch<'c>>,
+}
+
+impl<'s, 'c> Borrowed<'s, 'c> {
+    fn take(spares: &'s Spares<'c>, rules: &'s Rules<'c>) -> Borrowed<'s, 'c> {
+        // A poisoned lock only means another task panicked; its buffers are still buffers.
+        let spare = match spares.lock() {
+            Ok(mut list) => list.pop(),
+            Err(poisoned) => poisoned.into_inner().pop(),
+        };
+        Borrowed {
+            spares,
+            rules,
+            scratch: spare,
+        }
+    }
+
+    fn get(&mut self) -> &mut Scratch<'c> {
+        let rules = self.rules;
+        self.scratch.get_or_insert_with(|| rules.scratch())
+    }
+}
+
+impl Drop for Borrowed<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(scratch) = self.scratch.take() {
+            match self.spares.lock() {
+                Ok(mut list) => list.push(scratch),
+                Err(poisoned) => poisoned.into_inner().push(scratch),
+            }
+        }
+    }
+}
+
+/// What checking a run of consecutive pairs gives: their findings, in the order the rules
+/// found them, and what the document-wide consistency rule learnt from them. The parts of
+/// consecutive runs, appended in document order ([`Part::append`]), are exactly the part of
+/// the whole run, which is what makes a parallel check give the sequential one's findings.
+#[derive(Default)]
+struct Part {
+    findings: Vec<Finding>,
+    consistency: consistency::Tracker,
+}
+
+impl Part {
+    /// Appends `later`, the part of the pairs that follow this part's.
+    fn append(&mut self, later: Part) {
+        if self.findings.is_empty() {
+            self.findings = later.findings;
+        } else {
+            self.findings.extend(later.findings);
+        }
+        self.consistency.append(later.consistency);
+    }
+}
+
+/// The state of a check going through a document: the rules, this thread's buffers, and
+/// the part of the pairs checked so far.
+struct Run<'c> {
+    rules: Rules<'c>,
+    scratch: Scratch<'c>,
+    /// The buffers of parallel checks' tasks, kept from block to block.
+    spares: Spares<'c>,
+    part: Part,
 }
 
 impl<'c> Run<'c> {
@@ -466,15 +589,11 @@ impl<'c> Run<'c> {
         let glossary_rules = [Rule::MissingTerm, Rule::ForbiddenTerm, Rule::NameMismatch];
         let untranslated_on = options.on(Rule::Untranslated);
         let consistency_on = options.on(Rule::InconsistentTranslation);
-        Run {
+        let rules = Rules {
             compiled,
             options,
             src_lang,
             tgt_lang,
-            term_checker: terms::PairChecker::new(compiled),
-            consistency: consistency::Tracker::default(),
-            number_checker: numbers::Checker::default(),
-            findings: Vec::new(),
             pair_checks: Rule::ALL
                 .iter()
                 .filter(|r| options.on(**r))
@@ -487,25 +606,116 @@ impl<'c> Run<'c> {
             numbers_on: options.on(Rule::NumberMismatch),
             length_on: options.on(Rule::LengthRatio),
             consistency_on,
+        };
+        Run {
+            scratch: rules.scratch(),
+            rules,
+            spares: Spares::default(),
+            part: Part::default(),
         }
     }
 
-    /// Checks the pair at `index`.
-    fn pair(&mut self, index: usize, pair: &Pair) {
+    /// Checks `pairs`, the pairs from index `start` on, which follow those checked so far:
+    /// on this thread when they are few, else on the rayon pool's threads, in chunks whose
+    /// parts are appended in order.
+    fn block(&mut self, start: usize, pairs: &[Pair]) {
+        if pairs.len() < PARALLEL_FROM || rayon::current_num_threads() < 2 {
+            for (i, pair) in pairs.iter().enumerate() {
+                self.rules
+                    .pair(&mut self.scratch, &mut self.part, start + i, pair);
+            }
+        } else {
+            let parts = self.rules.parallel(start, pairs, &self.spares);
+            self.absorb(parts);
+        }
+    }
+
+    /// Appends the parts of pairs that follow those checked so far, in document order.
+    fn absorb(&mut self, parts: Vec<Part>) {
+        for part in parts {
+            self.part.append(part);
+        }
+    }
+
+    /// The findings of the whole document, `bitext` being the pairs checked.
+    fn finish(self, bitext: &Bitext) -> Vec<Finding> {
+        let Run { rules, part, .. } = self;
+        let Part {
+            mut findings,
+            consistency,
+        } = part;
+        if rules.consistency_on {
+            consistency.finish(rules.compiled, bitext, &mut findings);
+        }
+        let options = rules.options;
+        findings.retain_mut(|f| match options.severity_of(f.rule) {
+            Some(s) => {
+                f.severity = s;
+                true
+            }
+            None => false,
+        });
+        // Findings with a place in the source first: what is missing from the translation
+        // reads before what it adds.
+        let key = |f: &Finding| {
+            let src = f.source_span.is_none();
+            (f.segment, f.rule, src, f.source_span, f.target_span)
+        };
+        findings.sort_by_key(key);
+        fingerprint_all(bitext, &mut findings);
+        findings
+    }
+}
+
+impl<'c> Rules<'c> {
+    fn scratch(&self) -> Scratch<'c> {
+        Scratch {
+            term_checker: terms::PairChecker::new(self.compiled),
+            number_checker: numbers::Checker::default(),
+        }
+    }
+
+    /// The parts of `pairs` (from index `start` on), checked in chunks on the rayon pool's
+    /// threads and returned in document order. Each task borrows scratch buffers from
+    /// `spares` and gives them back, so that their caches stay warm from block to block: the
+    /// glossary matcher's word cache, cold, costs a fold and a stem lookup for every word,
+    /// which with a large glossary made a parallel check slower than one thread.
+    fn parallel(&self, start: usize, pairs: &[Pair], spares: &Spares<'c>) -> Vec<Part> {
+        use rayon::prelude::*;
+        pairs
+            .par_chunks(CHUNK_PAIRS)
+            .enumerate()
+            .map_init(
+                || Borrowed::take(spares, self),
+                |scratch, (k, chunk)| {
+                    let mut part = Part::default();
+                    let first = start + k * CHUNK_PAIRS;
+                    for (i, pair) in chunk.iter().enumerate() {
+                        self.pair(scratch.get(), &mut part, first + i, pair);
+                    }
+                    part
+                },
+            )
+            .collect()
+    }
+
+    /// Checks the pair at `index`, adding what it finds to `part`.
+    fn pair(&self, scratch: &mut Scratch<'c>, part: &mut Part, index: usize, pair: &Pair) {
         if is_blank(&pair.src) {
             // Nothing to translate: an insertion, or blank lines paired with blank lines.
             return;
         }
         let tgt_blank = is_blank(&pair.tgt);
-        let findings = &mut self.findings;
+        let findings = &mut part.findings;
         let matches = if self.want_terms {
-            Some(self.term_checker.scan(pair))
+            Some(scratch.term_checker.scan(pair))
         } else {
             None
         };
         if let Some(m) = matches.as_ref().filter(|_| !tgt_blank) {
             // An empty target is one untranslated finding, not one per term.
-            self.term_checker
+            scratch
+                .term_checker
                 .findings(index, pair, m, self.options, findings);
         }
         // Both texts' words hashed once, for untranslated copies and consistency.
@@ -529,7 +739,8 @@ impl<'c> Run<'c> {
                 check(index, pair, findings);
             }
             if self.numbers_on {
-                self.number_checker
+                scratch
+                    .number_checker
                     .check(index, pair, self.src_lang, self.tgt_lang, findings);
             }
             if self.length_on {
@@ -538,47 +749,16 @@ impl<'c> Run<'c> {
             }
             if self.consistency_on {
                 if let Some(m) = &matches {
-                    self.consistency.observe_terms(index, m);
+                    part.consistency.observe_terms(index, m);
                 }
                 if let (Some(src), Some(tgt)) = (src_words, tgt_words) {
-                    self.consistency.observe_segment(index, src, tgt);
+                    part.consistency.observe_segment(index, src, tgt);
                 }
             }
         }
         if let Some(m) = matches {
-            self.term_checker.recycle(m);
+            scratch.term_checker.recycle(m);
         }
-    }
-
-    /// The findings of the whole document, `bitext` being the pairs checked.
-    fn finish(self, bitext: &Bitext) -> Vec<Finding> {
-        let Run {
-            compiled,
-            options,
-            consistency,
-            mut findings,
-            consistency_on,
-            ..
-        } = self;
-        if consistency_on {
-            consistency.finish(compiled, bitext, &mut findings);
-        }
-        findings.retain_mut(|f| match options.severity_of(f.rule) {
-            Some(s) => {
-                f.severity = s;
-                true
-            }
-            None => false,
-        });
-        // Findings with a place in the source first: what is missing from the translation
-        // reads before what it adds.
-        let key = |f: &Finding| {
-            let src = f.source_span.is_none();
-            (f.segment, f.rule, src, f.source_span, f.target_span)
-        };
-        findings.sort_by_key(key);
-        fingerprint_all(bitext, &mut findings);
-        findings
     }
 }
 

@@ -508,3 +508,134 @@ fn without_a_glossary_only_the_rules_that_need_none_are_on() {
         ]
     );
 }
+
+/// A bitext of `n` pairs drawn from `pool` by a small deterministic generator: repeats
+/// (consistency), mistakes of every kind and blank pairs, at every distance.
+fn generated(n: usize, seed: u64) -> Bitext {
+    let pool: &[(&str, &str)] = &[
+        (
+            "Le crime de guerre a été commis en 2019.",
+            "The war crime was committed in 2019.",
+        ),
+        (
+            "Le crime de guerre a été commis en 2019.",
+            "The war crimes were committed in 2018.",
+        ),
+        (
+            "Les crimes de guerre sont jugés.",
+            "The atrocities are judged.",
+        ),
+        ("Le nuage est loin.", "The cloud is far."),
+        (
+            "Le nuage est proche de nous.",
+            "The the cloud is close to us.",
+        ),
+        ("Le nuage est proche de nous.", "Cloud is close to us."),
+        (
+            "Satya Nadella parle du nettoyage ethnique.",
+            "Satya Nadella speaks of ethnic cleaning.",
+        ),
+        (
+            "La formation dure 3,5 heures.",
+            "The training lasts 3.5 hours.",
+        ),
+        (
+            "La formation dure 3,5 heures.",
+            "The training lasts 35 hours.",
+        ),
+        (
+            "Ceci reste sans traduction ici.",
+            "Ceci reste sans traduction ici.",
+        ),
+        ("", "An insertion."),
+        ("Un texte sans cible.", ""),
+        (
+            "Le four de la centrale nucléaire.",
+            "The oven of the nuclear power plant.",
+        ),
+        (
+            "Bonjour {name}, voir https://example.org.",
+            "Hello, see https://example.com.",
+        ),
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let pairs = (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let (s, t) = pool[(state % pool.len() as u64) as usize];
+            (s, t)
+        })
+        .collect::<Vec<_>>();
+    bitext(&pairs)
+}
+
+/// What one thread gives, pair by pair: the reference the parallel check must equal.
+fn sequential(bitext: &Bitext, glossary: &Glossary, options: &Options) -> Vec<Finding> {
+    let compiled = terms::Compiled::new(glossary, &bitext.src_lang, &bitext.tgt_lang);
+    let mut run = Run::new(&compiled, options, &bitext.src_lang, &bitext.tgt_lang);
+    for (i, pair) in bitext.pairs.iter().enumerate() {
+        run.rules.pair(&mut run.scratch, &mut run.part, i, pair);
+    }
+    run.finish(bitext)
+}
+
+#[test]
+fn parallel_checks_give_the_sequential_findings() {
+    let g = glossary();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    // Below the threshold, at it, across chunks and across check_pairs's blocks.
+    let sizes = [
+        0,
+        1,
+        PARALLEL_FROM - 1,
+        PARALLEL_FROM,
+        PARALLEL_FROM + CHUNK_PAIRS + 7,
+        BLOCK_PAIRS + 3,
+        2 * BLOCK_PAIRS + CHUNK_PAIRS / 2,
+    ];
+    for (k, n) in sizes.into_iter().enumerate() {
+        let b = generated(n, k as u64 + 1);
+        for options in [Options::default(), Options::default().without_glossary()] {
+            let expected = sequential(&b, &g, &options);
+            if n > 1000 && options == Options::default() {
+                assert!(expected
+                    .iter()
+                    .any(|f| f.rule == Rule::InconsistentTranslation));
+                assert!(expected.iter().any(|f| f.fingerprint.contains(':')));
+            }
+            let checked = pool.install(|| check(&b, &g, &options));
+            assert_eq!(checked, expected, "check, {n} pairs");
+            let streamed = pool.install(|| {
+                let pairs = b.pairs.iter().cloned().map(Ok::<_, ()>);
+                check_pairs(&b.src_lang, &b.tgt_lang, pairs, &g, &options)
+            });
+            let (read, findings) = streamed.unwrap();
+            assert_eq!(read, b);
+            assert_eq!(findings, expected, "check_pairs, {n} pairs");
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap();
+            assert_eq!(one.install(|| check(&b, &g, &options)), expected);
+        }
+    }
+}
+
+#[test]
+fn an_error_while_reading_a_large_document_is_returned() {
+    let g = glossary();
+    let b = generated(BLOCK_PAIRS * 2, 9);
+    let pairs =
+        b.pairs
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, p)| if i == BLOCK_PAIRS + 5 { Err(i) } else { Ok(p) });
+    let result = check_pairs(&b.src_lang, &b.tgt_lang, pairs, &g, &Options::default());
+    assert_eq!(result.err(), Some(BLOCK_PAIRS + 5));
+}
