@@ -322,17 +322,7 @@ enum Step {
 }
 
 /// The bytes where a token can be recognised.
-static TRIGGER: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'%' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b':' as usize] = true;
-    t[b'w' as usize] = true;
-    t[b'W' as usize] = true;
-    t[b'@' as usize] = true;
-    t
-};
+static TRIGGER: [bool; 256] = crate::text::byte_set(b"%{<:wW@");
 
 fn token(kind: Kind, start: usize, end: usize, key: String) -> Step {
     Step::Token(Token {

@@ -262,6 +262,18 @@ pub fn escape_markup(s: &str, quotes: bool) -> String {
     out
 }
 
+/// A table of the bytes a scanner must stop at, for `table[byte as usize]` tests in hot loops
+/// (the segmenter's and the placeholder scanner's).
+pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,17 +178,7 @@ fn is_space_or_bom(c: char) -> bool {
 
 /// Bytes that can start something the scanner must look at.
 static INTERESTING: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'.' as usize] = true;
-    t[b'?' as usize] = true;
-    t[b'!' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'(' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b')' as usize] = true;
-    t[b']' as usize] = true;
-    t[b';' as usize] = true;
-    t[b',' as usize] = true;
+    let mut t = crate::text::byte_set(b".?!\n([)];,");
     // … (U+2026), bullets (U+2022, U+2023, U+2043, U+25xx), ‽ (U+203D); and the
     // lead bytes of every script from Armenian on, where the sentence terminals of other
     // scripts live (see `is_full_stop`). Latin, Greek and Cyrillic letters (lead bytes below

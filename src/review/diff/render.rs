@@ -92,14 +92,7 @@ pub fn to_text(diff: &Diff, old: &Document, new: &Document, colour: bool) -> Str
     {
         let _ = writeln!(out, "{}", paint(cyan, &header(c)));
         if !c.source.is_empty() {
-            let text = c
-                .new
-                .iter()
-                .map(|&k| new.beads[k].source.as_str())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let _ = writeln!(out, "  {src_code}: {}", words(&text));
+            let _ = writeln!(out, "  {src_code}: {}", words(&source_text(c, new)));
         }
         let one_to_one = c.old.len() == 1 && c.new.len() == 1 && !c.words.is_empty();
         let sides = [
@@ -308,13 +301,7 @@ pub fn to_html(diff: &Diff, old: &Document, new: &Document, generator: &str) -> 
             .filter(|c| c.kind != ChangeKind::Unchanged)
             .enumerate()
         {
-            let source = ch
-                .new
-                .iter()
-                .map(|&k| new.beads[k].source.as_str())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let source = source_text(ch, new);
             let one_to_one = ch.old.len() == 1 && ch.new.len() == 1 && !ch.words.is_empty();
             let side = |d: &Document, ks: &[usize], op: WordOp| -> String {
                 if ks.is_empty() {
@@ -382,3 +369,15 @@ tr.split .tag, tr.merged .tag, tr.regrouped .tag { background: var(--low); }
 .bead .label { font: 12px ui-monospace, monospace; color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; }
 ";
+
+/// The source text a change is about, from the new alignment's beads (both have the same
+/// source sentences).
+fn source_text(change: &Change, new: &Document) -> String {
+    change
+        .new
+        .iter()
+        .map(|&k| new.beads[k].source.as_str())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
