@@ -279,7 +279,7 @@ fn missing_inputs_and_project_files_are_errors() {
     let out = p.run(&["run"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no passerelle.toml in this folder"),
+        stderr(&out).contains("passerelle.toml: no such file in this folder"),
         "{}",
         stderr(&out)
     );

@@ -53,6 +53,22 @@ impl Alignment {
         bead.score < self.review_below
     }
 
+    /// The alignment in a few words for people: "12 beads (1-1 10, 2-1 2), 1 flagged for
+    /// review".
+    pub fn summary(&self) -> String {
+        let mut kinds = std::collections::BTreeMap::new();
+        for b in &self.beads {
+            *kinds.entry(b.kind()).or_insert(0usize) += 1;
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let flagged = self.beads.iter().filter(|b| self.needs_review(b)).count();
+        format!(
+            "{} beads ({}), {flagged} flagged for review",
+            self.beads.len(),
+            kinds.join(", ")
+        )
+    }
+
     /// Checks the invariants: beads are contiguous, in order, and cover `n_src` and `n_tgt`
     /// sentences exactly once, with no bead empty on both sides.
     pub fn validate(&self, n_src: usize, n_tgt: usize) -> Result<(), String> {

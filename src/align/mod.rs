@@ -96,6 +96,15 @@ impl Default for Options {
     }
 }
 
+/// A review threshold (`--review-below`, `[align] review_below`): a confidence, in [0, 1].
+pub fn review_threshold(x: f64) -> Result<f32, String> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(x as f32)
+    } else {
+        Err(format!("a confidence is between 0 and 1, not {x}"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AlignError {
     #[error("the translation has {translation} lines but the source has {src} sentences")]
@@ -403,6 +412,15 @@ impl CostWeights {
             self.skip_floor,
             self.embedding,
         ]
+    }
+
+    /// Weights from `W,W,...` as `--cost-weights` takes them (see [`CostWeights::from_slice`]).
+    pub fn parse(text: &str) -> Result<CostWeights, String> {
+        let values: Result<Vec<f32>, _> = text.split(',').map(|v| v.trim().parse()).collect();
+        values
+            .ok()
+            .and_then(|v| CostWeights::from_slice(&v))
+            .ok_or_else(|| "expected nine (or ten) non-negative numbers separated by commas".into())
     }
 
     /// Weights from a list in declaration order: nine or ten finite, non-negative values

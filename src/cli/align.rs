@@ -80,13 +80,8 @@ pub(crate) struct AlignArgs {
     #[arg(value_name = "TGT")]
     tgt: PathBuf,
 
-    /// Language of the source text.
-    #[arg(long, default_value = "fr", value_name = "LANG")]
-    src_lang: Lang,
-
-    /// Language of the target text.
-    #[arg(long, default_value = "en", value_name = "LANG")]
-    tgt_lang: Lang,
+    #[command(flatten)]
+    langs: super::Languages,
 
     /// Both files are already split: one sentence per line, blank lines between paragraphs.
     #[arg(long)]
@@ -115,26 +110,24 @@ pub(crate) struct AlignArgs {
     out: Option<PathBuf>,
 
     /// Flag beads whose confidence is below this for review.
-    #[arg(long, default_value_t = 0.5, value_name = "SCORE")]
+    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = parse_score)]
     review_below: f32,
 
     /// Advanced: the cost weights, comma-separated (length, evidence, skip, paragraph,
     /// prior 2-1, prior 2-2, prior 3-1, skip gamma, skip floor, and optionally embedding),
     /// for tuning on gold alignments of your own with `eval align`. `-v` prints the defaults
     /// in use.
-    #[arg(long, value_name = "W,...", value_parser = parse_weights)]
+    #[arg(long, value_name = "W,...", value_parser = align::CostWeights::parse)]
     cost_weights: Option<align::CostWeights>,
 
     #[command(flatten)]
     embed: super::backend::EmbedArgs,
 }
 
-pub(crate) fn parse_weights(text: &str) -> Result<align::CostWeights, String> {
-    let values: Result<Vec<f32>, _> = text.split(',').map(|v| v.trim().parse::<f32>()).collect();
-    values
-        .ok()
-        .and_then(|v| align::CostWeights::from_slice(&v))
-        .ok_or_else(|| "expected nine non-negative numbers separated by commas".to_string())
+/// `--review-below`, as `align` and `batch` take it.
+pub(crate) fn parse_score(text: &str) -> Result<f32, String> {
+    let x: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    align::review_threshold(x)
 }
 
 /// Reads a file and splits it into sentences (or takes its lines as sentences).
@@ -191,20 +184,8 @@ fn embed(
     Ok(sides)
 }
 
-/// `--review-below` is a confidence, in [0, 1] (align and batch take it).
-pub(crate) fn check_review_below(score: f32) -> Result<(), Failure> {
-    if !(0.0..=1.0).contains(&score) {
-        return Err(Error::Input(format!(
-            "--review-below must be between 0 and 1, not {score}"
-        ))
-        .into());
-    }
-    Ok(())
-}
-
 pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    check_review_below(args.review_below)?;
     if args.format.is_pair() && args.out.is_none() {
         return Err(Error::Input(format!(
             "--format {} writes two files: give their prefix with --out PREFIX",
@@ -212,8 +193,9 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         ))
         .into());
     }
-    let src = read_sentences(&args.src, &args.src_lang, args.presegmented)?;
-    let tgt = read_sentences(&args.tgt, &args.tgt_lang, args.presegmented)?;
+    args.backend.check_lone_flags()?;
+    let src = read_sentences(&args.src, &args.langs.src_lang, args.presegmented)?;
+    let tgt = read_sentences(&args.tgt, &args.langs.tgt_lang, args.presegmented)?;
     let translation = match (&args.translation, args.backend.backend) {
         (Some(path), _) => Some(
             translation_lines(&files::read_text(path)?, src.len())
@@ -222,26 +204,20 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         (None, Some(_)) => {
             let (_, outcome) = super::backend::translate_segments(
                 &args.backend,
-                &args.src_lang,
-                &args.tgt_lang,
+                &args.langs.src_lang,
+                &args.langs.tgt_lang,
                 args.glossary.as_deref(),
                 &src.one_line(),
                 verbosity,
             )?;
             Some(outcome.translations.into_iter().map(|t| t.text).collect())
         }
-        (None, None) if !args.backend.memories.is_empty() || !args.backend.command.is_empty() => {
-            return Err(Error::Input(
-                "--memory and a program after `--` go with --backend (tm or command)".into(),
-            )
-            .into())
-        }
         (None, None) => None,
     };
     let glossary_pairs = match &args.glossary {
-        Some(path) => Glossary::load_for(path, &args.src_lang, &args.tgt_lang)
+        Some(path) => Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
             .map_err(|e| Error::Input(e.to_string()))?
-            .term_pairs(&args.src_lang, &args.tgt_lang),
+            .term_pairs(&args.langs.src_lang, &args.langs.tgt_lang),
         None => Vec::new(),
     };
     let vectors = match args.embed.config() {
@@ -257,8 +233,8 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     };
     let options = align::Options {
         review_below: args.review_below,
-        src_lang: args.src_lang.clone(),
-        tgt_lang: args.tgt_lang.clone(),
+        src_lang: args.langs.src_lang.clone(),
+        tgt_lang: args.langs.tgt_lang.clone(),
         weights: args.cost_weights,
     };
     if verbosity >= Verbosity::Verbose {
@@ -275,13 +251,6 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     }
     let doc =
         align_sentences(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
-    let flagged = doc
-        .alignment
-        .beads
-        .iter()
-        .filter(|b| doc.alignment.needs_review(b))
-        .count();
-    let beads = doc.alignment.beads.len();
     let name = args
         .src
         .file_stem()
@@ -294,27 +263,22 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
         Written::Pair(src_bytes, tgt_bytes) => {
             let prefix = args.out.as_ref().expect("checked above");
-            let paths = args.format.paths(prefix, &args.src_lang, &args.tgt_lang);
+            let paths = args
+                .format
+                .paths(prefix, &args.langs.src_lang, &args.langs.tgt_lang);
             files::write_atomic(&paths[0], &src_bytes)?;
             files::write_atomic(&paths[1], &tgt_bytes)?;
         }
     }
-    if verbosity >= Verbosity::Normal {
-        let mut kinds = std::collections::BTreeMap::new();
-        for b in &doc.alignment.beads {
-            *kinds.entry(b.kind()).or_insert(0usize) += 1;
-        }
-        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        if verbosity >= Verbosity::Verbose || args.out.is_some() {
-            let _ = writeln!(
-                std::io::stderr(),
-                "passerelle: {} + {} sentences, {beads} beads ({}), {flagged} flagged for review, {:.2} s",
-                doc.src.len(),
-                doc.tgt.len(),
-                kinds.join(", "),
-                started.elapsed().as_secs_f64()
-            );
-        }
+    if verbosity >= Verbosity::Verbose || (verbosity >= Verbosity::Normal && args.out.is_some()) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "passerelle: {} + {} sentences, {}, {:.2} s",
+            doc.src.len(),
+            doc.tgt.len(),
+            doc.alignment.summary(),
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(Outcome::Ok)
 }

@@ -155,25 +155,13 @@ pub(crate) fn engine(
 /// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
 /// it), opened.
 pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
-    if args.no_cache {
-        return Ok(None);
-    }
-    let path = match &args.cache {
-        Some(p) => p.clone(),
-        None => Cache::default_path().ok_or_else(|| {
-            usage("no cache folder on this platform: give --cache PATH or --no-cache")
-        })?,
-    };
-    Ok(Some(Arc::new(Cache::open(&path).map_err(lib_error)?)))
+    let cache = Cache::open_chosen(args.cache.as_deref(), args.no_cache).map_err(lib_error)?;
+    Ok(cache.map(Arc::new))
 }
 
 /// The async runtime the HTTP clients run on.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| usage(format!("cannot start the async runtime: {e}")))
+    crate::translate::runtime().map_err(|e| usage(format!("cannot start the async runtime: {e}")))
 }
 
 pub(crate) fn usage(message: impl Into<String>) -> Failure {
@@ -239,6 +227,16 @@ pub(crate) fn settings(
 }
 
 impl BackendArgs {
+    /// `--memory` and a program belong to a backend: without one they would be ignored.
+    pub(crate) fn check_lone_flags(&self) -> Result<(), Failure> {
+        if self.backend.is_none() && (!self.memories.is_empty() || !self.command.is_empty()) {
+            return Err(usage(
+                "--memory and a program after `--` go with --backend (tm or command)",
+            ));
+        }
+        Ok(())
+    }
+
     /// The settings of the flags that every backend shares (and embeddings too).
     pub(crate) fn base_settings(&self) -> Settings {
         Settings {
@@ -372,14 +370,9 @@ impl EmbedArgs {
     pub(crate) fn config(&self) -> Option<EmbedConfig> {
         let (endpoint, model) = (self.embed_endpoint.as_ref()?, self.embed_model.as_ref()?);
         let mut config = EmbedConfig::new(endpoint, model);
-        config.api_key = embed_key();
+        config.fill_key(env_key);
         config.batch = self.embed_batch;
         config.prefix = self.embed_prefix.clone();
         Some(config)
     }
-}
-
-/// The embeddings key: PASSERELLE_EMBED_API_KEY, else OPENAI_API_KEY.
-pub(crate) fn embed_key() -> Option<Secret> {
-    env_key("PASSERELLE_EMBED_API_KEY").or_else(|| env_key("OPENAI_API_KEY"))
 }

@@ -15,7 +15,7 @@ use super::{Failure, Outcome, Verbosity};
 use crate::align::CostWeights;
 use crate::check::{Level, Rule};
 use crate::glossary::Glossary;
-use crate::pipeline::batch::{self, BatchError, BatchOptions, Engines, Setup, Shard, Translate};
+use crate::pipeline::batch::{self, BatchError, BatchOptions, Engines, Setup, Shard};
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -86,11 +86,11 @@ pub(crate) struct BatchArgs {
     shard: Option<Shard>,
 
     /// Flag beads whose confidence is below this for review (as align).
-    #[arg(long, default_value_t = 0.5, value_name = "SCORE")]
+    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = super::align::parse_score)]
     review_below: f32,
 
     /// Advanced: the cost weights, as align --cost-weights.
-    #[arg(long, value_name = "W,...", value_parser = super::align::parse_weights)]
+    #[arg(long, value_name = "W,...", value_parser = CostWeights::parse)]
     cost_weights: Option<CostWeights>,
 
     /// Severity of a rule in the findings, or `off` (repeatable), as check --severity.
@@ -103,14 +103,7 @@ pub(crate) struct BatchArgs {
 
 pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    super::align::check_review_below(args.review_below)?;
-    if args.backend.backend.is_none()
-        && (!args.backend.memories.is_empty() || !args.backend.command.is_empty())
-    {
-        return Err(backend::usage(
-            "--memory and a program after `--` go with --backend (tm or command)",
-        ));
-    }
+    args.backend.check_lone_flags()?;
     let glossary = match &args.glossary {
         Some(path) => Some(Glossary::load(path).map_err(|e| Failure::Message(e.to_string()))?),
         None => None,
@@ -124,14 +117,14 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
                 backend::settings(&args.backend, from, to).map_err(|e| e.to_string())
             };
             let cache = backend::open_cache(&args.backend)?;
-            let engines = Engines::new(settings, args.backend.context.clone(), cache)
+            let engines = Engines::new(Box::new(settings), args.backend.context.clone(), cache)
                 .map_err(|e| backend::usage(format!("cannot start the async runtime: {e}")))?;
             Some(engines)
         }
         None => None,
     };
     let mut setup = Setup::new(glossary.as_ref());
-    setup.translator = engines.as_ref().map(|e| e as &dyn Translate);
+    setup.translator = engines.as_ref();
     setup.review_below = args.review_below;
     setup.weights = args.cost_weights;
     setup.check.severity.extend(args.severity.iter().copied());

@@ -162,11 +162,8 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         baselined,
         fail_on: args.fail_on.threshold(),
     };
-    let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    let colour = to_stdout
-        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let bytes = args.format.render(&report, colour);
     let mut out = Output::to(args.out.clone());
+    let bytes = args.format.render(&report, out.colour());
     out.write_all(&bytes)?;
     out.finish()?;
 

@@ -12,7 +12,6 @@ use crate::error::show_path;
 use crate::formats::aligned;
 use crate::review::diff::{self, DiffFormat};
 use crate::review::Document;
-use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Compare two alignments of the same source text: before and after a re-translation, aligner A \
@@ -61,19 +60,14 @@ pub(crate) struct DiffArgs {
     #[arg(short, long, value_name = "PATH")]
     out: Option<PathBuf>,
 
-    /// Language of the source.
-    #[arg(long, default_value = "fr", value_name = "LANG")]
-    src_lang: Lang,
-
-    /// Language of the target.
-    #[arg(long, default_value = "en", value_name = "LANG")]
-    tgt_lang: Lang,
+    #[command(flatten)]
+    langs: super::Languages,
 }
 
 pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let mut docs = Vec::with_capacity(2);
     for path in [&args.old, &args.new] {
-        let file = aligned::read(path, &args.src_lang, &args.tgt_lang)?;
+        let file = aligned::read(path, &args.langs.src_lang, &args.langs.tgt_lang)?;
         if !file.complete {
             return Err(Failure::Message(format!(
                 "{}: {} files leave out beads with an empty side, so diff cannot compare them: \
@@ -85,18 +79,16 @@ pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failu
         let name = show_path(path);
         docs.push(Document::new(
             name,
-            &args.src_lang,
-            &args.tgt_lang,
+            &args.langs.src_lang,
+            &args.langs.tgt_lang,
             file.records,
         ));
     }
     let (old, new) = (&docs[0], &docs[1]);
     let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;
-    let to_stdout = args.out.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    let colour = to_stdout
-        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let bytes = args.format.render(&result, old, new, colour);
     let mut out = Output::to(args.out.clone());
+    let to_stdout = out.is_stdout();
+    let bytes = args.format.render(&result, old, new, out.colour());
     out.write_all(&bytes)?;
     out.finish()?;
     if verbosity > Verbosity::Quiet && (!to_stdout || args.format != DiffFormat::Text) {

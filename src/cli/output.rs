@@ -33,6 +33,17 @@ impl Output {
         }
     }
 
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Output::Stdout(_))
+    }
+
+    /// Whether to colour what goes here: standard output, and a terminal that takes colour
+    /// (or `CLICOLOR_FORCE`), unless `NO_COLOR` says otherwise.
+    pub fn colour(&self) -> bool {
+        self.is_stdout()
+            && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+    }
+
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         match self {
             Output::Stdout(w) => w.write_all(bytes).map_err(stdout_error),

@@ -119,16 +119,15 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
         }
         None => 100,
     };
-    let colour = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let mut out = Output::stdout();
     let view = review::terminal::render(
         std::slice::from_ref(&doc),
         &review::terminal::Options {
             width,
-            colour,
+            colour: out.colour(),
             only_flagged: args.only_flagged,
         },
     );
-    let mut out = Output::stdout();
     out.write_all(view.as_bytes())?;
     out.finish()?;
     Ok(Outcome::Ok)

@@ -13,8 +13,7 @@ use clap::Args;
 use super::backend::{env_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
-use crate::error::show_path;
-use crate::pipeline::config::{self, Config};
+use crate::pipeline::config::Config;
 use crate::pipeline::{self, Progress, RunOptions, Stage};
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -78,20 +77,7 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let path = match &args.config {
-        Some(p) => p.clone(),
-        None => {
-            let p = PathBuf::from(config::FILE_NAME);
-            if !p.exists() {
-                return Err(Failure::Message(format!(
-                    "no {} in this folder: run from a project's root, or give --config FILE \
-                     (examples/ has project files to start from)",
-                    config::FILE_NAME
-                )));
-            }
-            p
-        }
-    };
+    let path = Config::find(args.config.as_deref()).map_err(|e| Failure::Message(e.to_string()))?;
     let mut config = Config::load(&path).map_err(|e| Failure::Message(e.to_string()))?;
     if let Some(dir) = &args.out_dir {
         config.output.dir = dir.clone();
@@ -100,23 +86,9 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
         config.check.fail_on = fail_on.threshold();
     }
     let mut options = RunOptions::default();
-    if let Some(e) = &mut config.embeddings {
-        if e.client.api_key.is_none() {
-            e.client.api_key = super::backend::embed_key();
-        }
-    }
-    let needs_backend = config.needs_backend();
-    if needs_backend {
-        config.translate.settings.fill_keys(env_key);
-        if let Some(name) = config.translate.settings.missing_key() {
-            let endpoint = format!("[translate.{name}] endpoint = \"URL\"");
-            return Err(Failure::Message(format!(
-                "{}: {}",
-                show_path(&config.path),
-                name.missing_key_advice(&endpoint)
-            )));
-        }
-    }
+    config
+        .fill_keys(env_key)
+        .map_err(|e| Failure::Message(e.to_string()))?;
     options.cache = config
         .cache_path(args.cache.as_deref(), args.no_cache)
         .map_err(|e| Failure::Message(e.to_string()))?;

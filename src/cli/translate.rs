@@ -161,17 +161,7 @@ fn report(
             }
         );
     }
-    let warned: Vec<(usize, &String)> = outcome
-        .translations
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| {
-            t.memory
-                .iter()
-                .flat_map(|m| m.warnings.iter())
-                .map(move |w| (i, w))
-        })
-        .collect();
+    let warned: Vec<(usize, &String)> = outcome.memory_warnings().collect();
     if !warned.is_empty() {
         if verbosity >= Verbosity::Verbose {
             for (i, w) in &warned {

@@ -107,13 +107,11 @@ impl Normalizer {
             }
         };
         for c in nfc.chars() {
+            if let Some(spelled) = respelled(c) {
+                out.push_str(spelled);
+                continue;
+            }
             match c {
-                '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' => out.push('\''),
-                'œ' | 'Œ' => out.push_str("oe"),
-                'æ' | 'Æ' => out.push_str("ae"),
-                'ﬁ' => out.push_str("fi"),
-                'ﬂ' => out.push_str("fl"),
-                'ﬀ' => out.push_str("ff"),
                 // Latin-1 without the Unicode tables: capitals are 0x20 below their small letter.
                 'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => {
                     out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c))
@@ -469,6 +467,20 @@ fn is_elision(elisions: &[&str], prefix: &str) -> bool {
     prefix.len() <= 6 && elisions.iter().any(|e| prefix.eq_ignore_ascii_case(e))
 }
 
+/// The characters folding writes as something else: apostrophes and primes as `'`, ligatures
+/// as their letters (so "cœur" matches "coeur"); `None` for the rest.
+fn respelled(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' => "'",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬀ' => "ff",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -661,14 +673,9 @@ mod tests {
         let mut out = String::new();
         let nfc: String = word.nfc().collect();
         for c in nfc.chars() {
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' => out.push('\''),
-                'œ' | 'Œ' => out.push_str("oe"),
-                'æ' | 'Æ' => out.push_str("ae"),
-                'ﬁ' => out.push_str("fi"),
-                'ﬂ' => out.push_str("fl"),
-                'ﬀ' => out.push_str("ff"),
-                c => out.extend(c.to_lowercase()),
+            match respelled(c) {
+                Some(spelled) => out.push_str(spelled),
+                None => out.extend(c.to_lowercase()),
             }
         }
         out

@@ -3,7 +3,7 @@
 //! Each input line is a record `{"id", "src", "tgt", "src_lang"?, "tgt_lang"?,
 //! "presegmented"?, "mt"?}` (schemas/batch-input.schema.json). A record goes the way
 //! `passerelle align` takes one pair ([`super::pair`]: split, translation lines or a
-//! [`Translate`]r, [`align_sentences`]), so the beads are the ones `align` gives for the same
+//! [`Engines`], [`align_sentences`]), so the beads are the ones `align` gives for the same
 //! pair and options; the beads are then checked as `passerelle check` does (without a glossary,
 //! by the rules that need none) and the findings are the objects of `check --format json`. The
 //! output record is `{"id", "ok": true, "src_sentences", "tgt_sentences", "beads", "findings"}`, or
@@ -16,7 +16,7 @@
 //! reading and writing, so memory stays bounded whatever the input's length, and the output
 //! is the same bytes whatever `jobs` is. [`Shard`] keeps the records whose id hashes to one
 //! shard. This module prints nothing and picks no exit code; it makes no request itself
-//! (translation is the caller's [`Translate`]).
+//! (translation is the caller's [`Engines`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
@@ -42,48 +42,32 @@ pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
 /// idle while the writer waits for it, few enough that memory stays small.
 const WINDOW_PER_JOB: usize = 4;
 
-/// Translates the sentences of a record that has no `mt`, as `align --backend` does. Called
-/// from several worker threads at once.
-pub trait Translate: Sync {
-    /// One translation per sentence of `sentences`, in order; `glossary` holds the term pairs
-    /// (source, target) the engine should respect. `Err` is the reason in one line.
-    fn translate(
-        &self,
-        from: &Lang,
-        to: &Lang,
-        glossary: &[(String, String)],
-        sentences: &[String],
-    ) -> Result<Vec<String>, String>;
-}
-
 /// The engines of a `--backend`, one per language direction the records ask for (a
 /// translation memory is loaded for its direction), sharing one cache and one async runtime.
-pub struct Engines<F> {
+pub struct Engines<'a> {
     /// The settings of a direction, or why the flags cannot give them.
-    settings: F,
+    settings: Box<SettingsFor<'a>>,
     context: Option<String>,
     cache: Option<Arc<Cache>>,
     runtime: tokio::runtime::Runtime,
     engines: Mutex<HashMap<(Lang, Lang), Built>>,
 }
 
+/// The settings of one language direction, or why the flags cannot give them.
+pub type SettingsFor<'a> =
+    dyn Fn(&Lang, &Lang) -> Result<(Settings, AnyBackend), String> + Sync + 'a;
+
 /// An engine for one direction, or why it could not be built (said again for each record).
 type Built = Result<Arc<Engine>, String>;
 
-impl<F> Engines<F>
-where
-    F: Fn(&Lang, &Lang) -> Result<(Settings, AnyBackend), String> + Sync,
-{
+impl<'a> Engines<'a> {
     /// `context` describes the text for the backends that take one.
     pub fn new(
-        settings: F,
+        settings: Box<SettingsFor<'a>>,
         context: Option<String>,
         cache: Option<Arc<Cache>>,
-    ) -> io::Result<Engines<F>> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
+    ) -> io::Result<Engines<'a>> {
+        let runtime = crate::translate::runtime()?;
         Ok(Engines {
             settings,
             context,
@@ -105,13 +89,11 @@ where
             })
             .clone()
     }
-}
 
-impl<F> Translate for Engines<F>
-where
-    F: Fn(&Lang, &Lang) -> Result<(Settings, AnyBackend), String> + Sync,
-{
-    fn translate(
+    /// Translates the sentences of a record that has no `mt`, one translation per sentence in
+    /// order; `glossary` holds the term pairs (source, target) the engine should respect.
+    /// Called from several worker threads at once. `Err` is the reason in one line.
+    pub fn translate(
         &self,
         from: &Lang,
         to: &Lang,
@@ -264,7 +246,7 @@ pub struct Setup<'g> {
     pub glossary: Option<&'g Glossary>,
     /// Translates records without `mt` (as `align --backend`); `None`: no translation evidence
     /// for them.
-    pub translator: Option<&'g dyn Translate>,
+    pub translator: Option<&'g Engines<'g>>,
     /// As `align --review-below`.
     pub review_below: f32,
     /// As `align --cost-weights`.

@@ -373,14 +373,7 @@ fn review_below() -> f32 {
 }
 
 fn score<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
-    let x = f64::deserialize(d)?;
-    if (0.0..=1.0).contains(&x) {
-        Ok(x as f32)
-    } else {
-        Err(serde::de::Error::custom(format!(
-            "a confidence is between 0 and 1, not {x}"
-        )))
-    }
+    crate::align::review_threshold(f64::deserialize(d)?).map_err(serde::de::Error::custom)
 }
 
 #[derive(Deserialize, Default)]
@@ -441,6 +434,47 @@ fn all_formats() -> Vec<OutputFormat> {
 
 impl Config {
     /// Reads and validates a project file.
+    /// The project file to use: `given`, else passerelle.toml in the current folder.
+    pub fn find(given: Option<&Path>) -> Result<PathBuf, ConfigError> {
+        let path = given.map_or_else(|| PathBuf::from(FILE_NAME), Path::to_path_buf);
+        if given.is_none() && !path.exists() {
+            return Err(ConfigError {
+                path,
+                line: None,
+                key: None,
+                message: "no such file in this folder: run from a project's root, or give \
+                          --config FILE (examples/ has project files to start from)"
+                    .into(),
+            });
+        }
+        Ok(path)
+    }
+
+    /// Fills in the API keys the file leaves out (it should: keys belong in the environment)
+    /// from `lookup`, given a variable's name, for the backends and embeddings the run uses;
+    /// `Err` names the key still missing and how to give it.
+    pub fn fill_keys(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<crate::translate::Secret>,
+    ) -> Result<(), ConfigError> {
+        if let Some(e) = &mut self.embeddings {
+            e.client.fill_key(&lookup);
+        }
+        if !self.needs_backend() {
+            return Ok(());
+        }
+        self.translate.settings.fill_keys(&lookup);
+        match self.translate.settings.missing_key() {
+            Some(name) => Err(ConfigError {
+                path: self.path.clone(),
+                line: None,
+                key: None,
+                message: name.missing_key_advice(&format!("[translate.{name}] endpoint = \"URL\"")),
+            }),
+            None => Ok(()),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read(path)
             .map_err(|e| ConfigError {

@@ -52,6 +52,22 @@ impl Cache {
         )
     }
 
+    /// The cache a command asks for, opened: none when `off`, else the one at `given` or at
+    /// the platform's default place.
+    pub fn open_chosen(given: Option<&Path>, off: bool) -> Result<Option<Cache>, CacheError> {
+        if off {
+            return Ok(None);
+        }
+        let path = match given {
+            Some(p) => p.to_path_buf(),
+            None => Cache::default_path().ok_or_else(|| CacheError {
+                path: PathBuf::from("(default)"),
+                message: "no cache folder on this platform: give --cache PATH or --no-cache".into(),
+            })?,
+        };
+        Cache::open(&path).map(Some)
+    }
+
     /// Opens (creating it and its folder if needed) the cache at `path`.
     pub fn open(path: &Path) -> Result<Cache, CacheError> {
         let err = |message: String| CacheError {

@@ -88,6 +88,17 @@ impl EmbedConfig {
             timeout_secs: default_timeout_secs(),
         }
     }
+
+    /// Takes the key, when none is set, from the first of `PASSERELLE_EMBED_API_KEY` and
+    /// `OPENAI_API_KEY` that `lookup` (given the variable's name) knows: one key may serve
+    /// both translation and embeddings, or the embeddings server may have its own.
+    pub fn fill_key(&mut self, lookup: impl Fn(&str) -> Option<Secret>) {
+        if self.api_key.is_none() {
+            self.api_key = ["PASSERELLE_EMBED_API_KEY", "OPENAI_API_KEY"]
+                .into_iter()
+                .find_map(lookup);
+        }
+    }
 }
 
 /// The vectors of a run, one per input text, in order.

@@ -146,6 +146,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The translation memory's warnings (a match that lacks a glossary term), with the
+    /// index of the segment each is about.
+    pub fn memory_warnings(&self) -> impl Iterator<Item = (usize, &String)> {
+        self.translations.iter().enumerate().flat_map(|(i, t)| {
+            t.memory
+                .iter()
+                .flat_map(|m| m.warnings.iter())
+                .map(move |w| (i, w))
+        })
+    }
+
     /// The run in a line for people: segments, backend, matches or requests, cache use.
     pub fn summary(&self, config: &super::AnyBackend) -> String {
         let s = &self.stats;

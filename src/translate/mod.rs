@@ -52,6 +52,15 @@ pub use engine::{
 pub use memory::MemoryError;
 pub use shield::Shield;
 
+/// The async runtime the HTTP clients run on: two worker threads are plenty for requests
+/// that spend their time waiting.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// A boxed future, so that [`Backend`] stays object-safe (`Arc<dyn Backend>`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
