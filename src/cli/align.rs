@@ -55,7 +55,10 @@ that need a language fall back to language-independent ones.";
 
 /// The help text, with the formats listed from the library's list.
 pub(crate) fn long_about() -> String {
-    let formats = AlignmentFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
+    let formats: Vec<_> = AlignmentFormat::ALL
+        .iter()
+        .map(|f| (f.name(), f.describe().to_string()))
+        .collect();
     format!(
         "{ABOUT_HEAD}\n\nFormats (moses and text write two files: --out PREFIX gives \
          PREFIX.<lang> or PREFIX.<lang>.txt):\n{}\n{ABOUT_TAIL}",

@@ -39,7 +39,10 @@ pub(crate) fn long_about() -> String {
         )
     });
     let rules: Vec<_> = rules.collect();
-    let formats = FindingsFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
+    let formats: Vec<_> = FindingsFormat::ALL
+        .iter()
+        .map(|f| (f.name(), f.describe().to_string()))
+        .collect();
     format!(
         "{ABOUT_HEAD}\n\nRules (id, default severity):\n{}Change a severity with --severity \
          RULE=error|warning|info|off (repeatable).\n\nFormats:\n{}\n{ABOUT_TAIL}",

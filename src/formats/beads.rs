@@ -12,6 +12,16 @@ use crate::align::{Alignment, Bead};
 use crate::error::{show_path, Error, Result};
 use crate::files;
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format beads`: `NAME.beads`, Vecalign's format.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "beads",
+    describe: "[i,...]:[j,...]:score, 0-based (Vecalign's; read by `eval align`)",
+    files: Files::One(".beads"),
+    write: |doc, _| Written::One(write(&doc.alignment)),
+};
+
 /// Writes beads as `[0]:[0,1]:0.953`.
 pub fn write(alignment: &Alignment) -> Vec<u8> {
     let mut out = String::new();

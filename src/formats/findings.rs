@@ -1,5 +1,5 @@
-//! Findings as JSON and as GitHub Actions workflow annotations, and what the finding formats
-//! share: a [`Report`] (the bitext, its findings and counts) and [`Location`]s in files.
+//! Findings as JSON, and what the findings formats share: a [`Report`] (the bitext, its
+//! findings and counts) and [`Location`]s in files.
 //!
 //! Locations come from each pair's [`Origin`]: the line where its text starts in the file and
 //! the byte offset of the text in that line, so that a span inside the pair's text becomes a
@@ -11,7 +11,17 @@
 use serde::Serialize;
 
 use crate::check::{Counts, Finding, Severity};
+
+use super::FindingsSpec;
 use crate::text::{Bitext, Origin, Span};
+
+/// `--format json`.
+pub const FORMAT: FindingsSpec = FindingsSpec {
+    name: "json",
+    describe: "one JSON document: {\"findings\": [{rule, severity, segment, spans, ...}], \
+               \"summary\"}",
+    render: |report, _| to_json(report),
+};
 
 /// Everything a findings format needs.
 #[derive(Debug, Clone, Copy)]
@@ -188,59 +198,6 @@ pub fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
         .collect()
 }
 
-/// GitHub Actions workflow commands, one per finding:
-/// `::error file=PATH,line=L,col=C,endColumn=E,title=passerelle RULE::MESSAGE` (`warning`
-/// and `notice` for the other severities).
-pub fn to_github(report: &Report<'_>) -> Vec<u8> {
-    let mut out = String::new();
-    for f in report.findings {
-        let command = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut props = Vec::new();
-        let location = report.primary_location(f);
-        if let Some(l) = &location {
-            props.push(format!("file={}", escape_property(&l.path)));
-            props.push(format!("line={}", l.line));
-            if let Some(c) = l.column {
-                props.push(format!("col={c}"));
-            }
-            if let (Some(el), Some(ec)) = (l.end_line, l.end_column) {
-                if el != l.line {
-                    props.push(format!("endLine={el}"));
-                }
-                props.push(format!("endColumn={ec}"));
-            }
-        }
-        props.push(format!(
-            "title={}",
-            escape_property(&format!("passerelle {}", f.rule.id()))
-        ));
-        let mut message = f.message.clone();
-        if location.is_none() {
-            message = format!("segment {}: {message}", f.segment);
-        }
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
-            props.join(","),
-            escape_data(&message)
-        ));
-    }
-    out.into_bytes()
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,11 +226,5 @@ mod tests {
         assert_eq!((l.line, l.column, l.end_line), (7, None, None));
         let whole = Location::of(&origin(3, Some(10)), text, None).unwrap();
         assert_eq!((whole.line, whole.column), (3, Some(11)));
-    }
-
-    #[test]
-    fn github_commands_are_escaped() {
-        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
     }
 }

@@ -9,6 +9,15 @@ use super::findings::{Location, Report, Summary};
 use crate::check::Severity;
 use crate::text::Span;
 
+use super::{FindingsSpec};
+
+/// `--format human`.
+pub const FORMAT: FindingsSpec = FindingsSpec {
+    name: "human",
+    describe: "compiler-style diagnostics with the term underlined (colour on a terminal)",
+    render: to_human,
+};
+
 /// The summary in one line: `2 errors, 1 warning, 0 notes in 66 segment pairs`.
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

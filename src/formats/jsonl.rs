@@ -6,6 +6,16 @@ use serde::Serialize;
 
 use crate::align::{AlignedDoc, Alignment, Bead};
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format jsonl`: `NAME.jsonl`, one object per bead with sentence indices.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "jsonl",
+    describe: "{\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}",
+    files: Files::One(".jsonl"),
+    write: |doc, _| Written::One(write(doc)),
+};
+
 #[derive(Serialize)]
 struct Record {
     bead: usize,

@@ -12,6 +12,15 @@ use super::findings::Report;
 use super::xml::{attr, text};
 use crate::check::Finding;
 
+use super::{FindingsSpec};
+
+/// `--format junit`.
+pub const FORMAT: FindingsSpec = FindingsSpec {
+    name: "junit",
+    describe: "JUnit XML, one test case per segment pair",
+    render: |report, _| to_junit(report),
+};
+
 /// The JUnit XML report, with a final newline.
 pub fn to_junit(report: &Report<'_>) -> Vec<u8> {
     let bitext = report.bitext;

@@ -7,21 +7,10 @@
 //! translates, aligns or checks; nothing here prints.
 
 pub mod aligned;
-pub mod beads;
-pub mod findings;
-pub mod human;
-pub mod jsonl;
-pub mod junit;
 pub mod lines;
-pub mod moses;
-pub mod sarif;
 pub mod scores;
 pub mod sentences;
-pub mod text;
-pub mod tmx;
 pub mod translations;
-pub mod tsv;
-pub mod xliff;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -30,26 +19,22 @@ use crate::align::AlignedDoc;
 use crate::error::Result;
 use crate::text::{Bitext, Lang};
 
-/// Every format an alignment can be written in: the one list that `align --format` and the
-/// project file's `[output] formats` both take (and their help lists). Adding a format is a
-/// module with a `write` function and a line in each `match` here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlignmentFormat {
-    /// Parallel text, `NAME.<src>.txt` and `NAME.<tgt>.txt`, line for line with the beads.
-    Text,
-    /// `NAME.tsv`: source, target, bead type, score, review flag.
-    Tsv,
-    /// `NAME.jsonl`: one object per bead, with sentence indices.
-    Jsonl,
-    /// `NAME.beads`: `[i,...]:[j,...]:score`, Vecalign's format.
-    Beads,
-    /// `NAME.<src>` and `NAME.<tgt>`: the Moses corpus layout (beads with an empty side left
-    /// out).
-    Moses,
-    /// `NAME.tmx`, TMX 1.4b.
-    Tmx,
-    /// `NAME.xlf`, XLIFF 2.0.
-    Xliff,
+/// What an alignment format is: the module that writes it holds one, as `FORMAT`.
+pub struct AlignmentSpec {
+    /// The name on the command line and in project files.
+    pub name: &'static str,
+    /// What the format holds, in one line for help texts.
+    pub describe: &'static str,
+    pub files: Files,
+    /// The alignment in this format; the `&str` names the document (XLIFF's `original`).
+    pub write: fn(&AlignedDoc, &str) -> Written,
+}
+
+/// The files a format writes from a base path: one with this suffix (`.tsv`), or a source and
+/// a target file, each `.<language code>` followed by this suffix (`.txt`, or nothing).
+pub enum Files {
+    One(&'static str),
+    Pair(&'static str),
 }
 
 /// What a format writes: one file, or a source and a target file.
@@ -59,77 +44,95 @@ pub enum Written {
     Pair(Vec<u8>, Vec<u8>),
 }
 
+/// What a findings format is: the module that renders it holds one, as `FORMAT`.
+pub struct FindingsSpec {
+    /// The name on the command line.
+    pub name: &'static str,
+    /// What the format is, in one line for help texts.
+    pub describe: &'static str,
+    /// The report in this format; the `bool` asks for ANSI colours where the format has them.
+    pub render: fn(&findings::Report<'_>, bool) -> Vec<u8>,
+}
+
+/// A list of formats: the modules that write them, and an enum with a variant per module
+/// whose `spec()` is the module's `FORMAT`. One line per format.
+macro_rules! registry {
+    ($(#[$doc:meta])* $list:ident: $spec:ty { $($variant:ident => $module:ident,)* }) => {
+        $(pub mod $module;)*
+
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $list {
+            $($variant,)*
+        }
+
+        impl $list {
+            pub const ALL: &'static [$list] = &[$($list::$variant,)*];
+
+            pub fn spec(self) -> &'static $spec {
+                match self {
+                    $($list::$variant => &$module::FORMAT,)*
+                }
+            }
+
+            /// The name on the command line (and in project files).
+            pub fn name(self) -> &'static str {
+                self.spec().name
+            }
+
+            /// What the format is, in one line for help texts.
+            pub fn describe(self) -> &'static str {
+                self.spec().describe
+            }
+
+            pub fn from_name(name: &str) -> Option<$list> {
+                $list::ALL.iter().copied().find(|f| f.name() == name)
+            }
+        }
+
+        impl std::fmt::Display for $list {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+registry! {
+    /// Every format an alignment can be written in: the one list that `align --format` and
+    /// the project file's `[output] formats` both take (and their help lists).
+    AlignmentFormat: AlignmentSpec {
+        Text => text,
+        Tsv => tsv,
+        Jsonl => jsonl,
+        Beads => beads,
+        Moses => moses,
+        Tmx => tmx,
+        Xliff => xliff,
+    }
+}
+
+registry! {
+    /// Every format findings can be reported in: the one list `check --format` takes (and
+    /// its help lists); `run` writes JSON and SARIF.
+    FindingsFormat: FindingsSpec {
+        Human => human,
+        Json => findings,
+        Sarif => sarif,
+        Junit => junit,
+        Github => github,
+    }
+}
+
 impl AlignmentFormat {
-    pub const ALL: [AlignmentFormat; 7] = [
-        AlignmentFormat::Text,
-        AlignmentFormat::Tsv,
-        AlignmentFormat::Jsonl,
-        AlignmentFormat::Beads,
-        AlignmentFormat::Moses,
-        AlignmentFormat::Tmx,
-        AlignmentFormat::Xliff,
-    ];
-
-    /// The name on the command line and in project files.
-    pub fn name(self) -> &'static str {
-        match self {
-            AlignmentFormat::Text => "text",
-            AlignmentFormat::Tsv => "tsv",
-            AlignmentFormat::Jsonl => "jsonl",
-            AlignmentFormat::Beads => "beads",
-            AlignmentFormat::Moses => "moses",
-            AlignmentFormat::Tmx => "tmx",
-            AlignmentFormat::Xliff => "xliff",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<AlignmentFormat> {
-        AlignmentFormat::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// What the format holds, in one line for help texts.
-    pub fn describe(self) -> &'static str {
-        match self {
-            AlignmentFormat::Text => {
-                "parallel text, two files: line i of each is bead i (empty where a side is empty)"
-            }
-            AlignmentFormat::Tsv => "source<TAB>target<TAB>type<TAB>score<TAB>review, a bead a line",
-            AlignmentFormat::Jsonl => {
-                "{\"bead\", \"src\": [i...], \"tgt\": [j...], \"type\", \"score\", \"review\", \"source\", \"target\"}"
-            }
-            AlignmentFormat::Beads => "[i,...]:[j,...]:score, 0-based (Vecalign's; read by `eval align`)",
-            AlignmentFormat::Moses => {
-                "the Moses corpus pair, two files; beads with an empty side left out"
-            }
-            AlignmentFormat::Tmx => "TMX 1.4b, a <tu> per bead with text on both sides",
-            AlignmentFormat::Xliff => {
-                "XLIFF 2.0, a <unit> per bead (indices, type and score in mda:metadata)"
-            }
-        }
-    }
-
     /// Whether it writes a source and a target file.
     pub fn is_pair(self) -> bool {
-        matches!(self, AlignmentFormat::Text | AlignmentFormat::Moses)
+        matches!(self.spec().files, Files::Pair(_))
     }
 
     /// The alignment in this format; `name` names the document (XLIFF's `original`).
     pub fn write(self, doc: &AlignedDoc, name: &str) -> Written {
-        match self {
-            AlignmentFormat::Text => {
-                let (s, t) = text::write(doc);
-                Written::Pair(s, t)
-            }
-            AlignmentFormat::Tsv => Written::One(tsv::write(doc)),
-            AlignmentFormat::Jsonl => Written::One(jsonl::write(doc)),
-            AlignmentFormat::Beads => Written::One(beads::write(&doc.alignment)),
-            AlignmentFormat::Moses => {
-                let (s, t) = moses::write(doc);
-                Written::Pair(s, t)
-            }
-            AlignmentFormat::Tmx => Written::One(tmx::write(doc)),
-            AlignmentFormat::Xliff => Written::One(xliff::write(doc, name)),
-        }
+        (self.spec().write)(doc, name)
     }
 
     /// Where the file (or the source and target files) go, from a base path without
@@ -140,101 +143,19 @@ impl AlignmentFormat {
             name.push(suffix);
             PathBuf::from(name)
         };
-        match self {
-            AlignmentFormat::Text => vec![
-                with(format!(".{}.txt", src.code())),
-                with(format!(".{}.txt", tgt.code())),
-            ],
-            AlignmentFormat::Moses => {
-                vec![
-                    with(format!(".{}", src.code())),
-                    with(format!(".{}", tgt.code())),
-                ]
-            }
-            AlignmentFormat::Tsv => vec![with(".tsv".into())],
-            AlignmentFormat::Jsonl => vec![with(".jsonl".into())],
-            AlignmentFormat::Beads => vec![with(".beads".into())],
-            AlignmentFormat::Tmx => vec![with(".tmx".into())],
-            AlignmentFormat::Xliff => vec![with(".xlf".into())],
+        match self.spec().files {
+            Files::One(suffix) => vec![with(suffix.to_string())],
+            Files::Pair(suffix) => [src, tgt]
+                .map(|lang| with(format!(".{}{suffix}", lang.code())))
+                .to_vec(),
         }
     }
-}
-
-impl std::fmt::Display for AlignmentFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Every format findings can be reported in: the one list `check --format` takes (and its
-/// help lists); `run` writes JSON and SARIF. Adding one is a module with a renderer and a
-/// line in each `match` here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FindingsFormat {
-    Human,
-    Json,
-    Sarif,
-    Junit,
-    Github,
 }
 
 impl FindingsFormat {
-    pub const ALL: [FindingsFormat; 5] = [
-        FindingsFormat::Human,
-        FindingsFormat::Json,
-        FindingsFormat::Sarif,
-        FindingsFormat::Junit,
-        FindingsFormat::Github,
-    ];
-
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            FindingsFormat::Human => "human",
-            FindingsFormat::Json => "json",
-            FindingsFormat::Sarif => "sarif",
-            FindingsFormat::Junit => "junit",
-            FindingsFormat::Github => "github",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<FindingsFormat> {
-        FindingsFormat::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// What the format is, in one line for help texts.
-    pub fn describe(self) -> &'static str {
-        match self {
-            FindingsFormat::Human => {
-                "compiler-style diagnostics with the term underlined (colour on a terminal)"
-            }
-            FindingsFormat::Json => {
-                "one JSON document: {\"findings\": [{rule, severity, segment, spans, ...}], \
-                 \"summary\"}"
-            }
-            FindingsFormat::Sarif => {
-                "SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)"
-            }
-            FindingsFormat::Junit => "JUnit XML, one test case per segment pair",
-            FindingsFormat::Github => "::error file=...,line=...:: annotations for GitHub Actions",
-        }
-    }
-
     /// The report in this format; `colour` asks the human format for ANSI colours.
     pub fn render(self, report: &findings::Report<'_>, colour: bool) -> Vec<u8> {
-        match self {
-            FindingsFormat::Human => human::to_human(report, colour),
-            FindingsFormat::Json => findings::to_json(report),
-            FindingsFormat::Sarif => sarif::to_sarif(report, env!("CARGO_PKG_VERSION")),
-            FindingsFormat::Junit => junit::to_junit(report),
-            FindingsFormat::Github => findings::to_github(report),
-        }
-    }
-}
-
-impl std::fmt::Display for FindingsFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        (self.spec().render)(report, colour)
     }
 }
 

@@ -4,6 +4,19 @@
 
 use crate::align::AlignedDoc;
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format moses`: `NAME.<src>` and `NAME.<tgt>`.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "moses",
+    describe: "the Moses corpus pair, two files; beads with an empty side left out",
+    files: Files::Pair(""),
+    write: |doc, _| {
+        let (src, tgt) = write(doc);
+        Written::Pair(src, tgt)
+    },
+};
+
 /// The source and target files' contents.
 pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
     super::text::lines(doc, true)

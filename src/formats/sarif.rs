@@ -14,6 +14,15 @@ use serde_json::{json, Map, Value};
 use super::findings::{Location, Report};
 use crate::check::{Rule, Severity};
 
+use super::{FindingsSpec};
+
+/// `--format sarif`.
+pub const FORMAT: FindingsSpec = FindingsSpec {
+    name: "sarif",
+    describe: "SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)",
+    render: |report, _| to_sarif(report, env!("CARGO_PKG_VERSION")),
+};
+
 /// The schema URI written in `$schema`.
 pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";

@@ -5,6 +5,19 @@
 
 use crate::align::AlignedDoc;
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format text`: `NAME.<src>.txt` and `NAME.<tgt>.txt`.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "text",
+    describe: "parallel text, two files: line i of each is bead i (empty where a side is empty)",
+    files: Files::Pair(".txt"),
+    write: |doc, _| {
+        let (src, tgt) = write(doc);
+        Written::Pair(src, tgt)
+    },
+};
+
 /// The source and target files' contents.
 pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
     lines(doc, false)

@@ -18,6 +18,16 @@ use crate::align::AlignedDoc;
 use crate::error::{Error, Result};
 use crate::text::{Lang, LineIndex};
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format tmx`: `NAME.tmx`, TMX 1.4b.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "tmx",
+    describe: "TMX 1.4b, a <tu> per bead with text on both sides",
+    files: Files::One(".tmx"),
+    write: |doc, _| Written::One(write(doc)),
+};
+
 /// Writes an aligned document as TMX 1.4b.
 pub fn write(doc: &AlignedDoc) -> Vec<u8> {
     let (src_lang, tgt_lang) = (doc.src_lang.code(), doc.tgt_lang.code());

@@ -7,6 +7,16 @@
 
 use crate::align::AlignedDoc;
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format tsv`: `NAME.tsv`.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "tsv",
+    describe: "source<TAB>target<TAB>type<TAB>score<TAB>review, a bead a line",
+    files: Files::One(".tsv"),
+    write: |doc, _| Written::One(write(doc)),
+};
+
 /// Writes an aligned document as TSV.
 pub fn write(doc: &AlignedDoc) -> Vec<u8> {
     let mut out = String::new();

@@ -24,6 +24,16 @@ use crate::align::{AlignedDoc, Alignment, Bead};
 use crate::error::{Error, Result};
 use crate::text::{Lang, LineIndex};
 
+use super::{AlignmentSpec, Files, Written};
+
+/// `--format xliff`: `NAME.xlf`, XLIFF 2.0; `NAME` is the document's `original`.
+pub const FORMAT: AlignmentSpec = AlignmentSpec {
+    name: "xliff",
+    describe: "XLIFF 2.0, a <unit> per bead (indices, type and score in mda:metadata)",
+    files: Files::One(".xlf"),
+    write: |doc, name| Written::One(write(doc, name)),
+};
+
 /// The XLIFF 2.0 core namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:2.0";
 /// The XLIFF 2.0 Metadata module namespace.
