@@ -16,15 +16,7 @@
 //! prints nothing.
 
 pub mod baseline;
-mod consistency;
-mod length;
-mod markup;
-mod numbers;
-mod placeholders;
 mod protected;
-mod terms;
-mod untranslated;
-mod urls;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -61,24 +53,27 @@ pub struct RuleInfo {
 /// A rule that judges one pair alone: `(segment, pair, findings)`.
 pub type PairCheck = fn(usize, &Pair, &mut Vec<Finding>);
 
-/// The one list of rules: adding a rule is its file (with its [`RuleInfo`]) plus one line
-/// here. The order is the order of `--help`, SARIF and of findings on the same segment.
+/// The one list of rules, a line per rule family's file (which the line declares): adding a
+/// rule is its file (with its [`RuleInfo`]) plus one line here. The order is the order of
+/// `--help`, SARIF and of findings on the same segment.
 macro_rules! rules {
-    ($($variant:ident => $info:expr,)*) => {
+    ($(mod $module:ident { $($variant:ident => $info:ident),* $(,)? })*) => {
+        $(mod $module;)*
+
         /// A check, by its stable id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum Rule {
-            $($variant,)*
+            $($($variant,)*)*
         }
 
         impl Rule {
-            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+            pub const ALL: &'static [Rule] = &[$($(Rule::$variant,)*)*];
 
             /// What the rule is.
             pub fn info(&self) -> &'static RuleInfo {
                 match self {
-                    $(Rule::$variant => &$info,)*
+                    $($(Rule::$variant => &$module::$info,)*)*
                 }
             }
         }
@@ -86,16 +81,14 @@ macro_rules! rules {
 }
 
 rules! {
-    MissingTerm => terms::MISSING_TERM,
-    ForbiddenTerm => terms::FORBIDDEN_TERM,
-    NameMismatch => terms::NAME_MISMATCH,
-    NumberMismatch => numbers::NUMBER_MISMATCH,
-    Untranslated => untranslated::UNTRANSLATED,
-    InconsistentTranslation => consistency::INCONSISTENT_TRANSLATION,
-    LengthRatio => length::LENGTH_RATIO,
-    PlaceholderMismatch => placeholders::PLACEHOLDER_MISMATCH,
-    MarkupMismatch => markup::MARKUP_MISMATCH,
-    UrlMismatch => urls::URL_MISMATCH,
+    mod terms { MissingTerm => MISSING_TERM, ForbiddenTerm => FORBIDDEN_TERM, NameMismatch => NAME_MISMATCH }
+    mod numbers { NumberMismatch => NUMBER_MISMATCH }
+    mod untranslated { Untranslated => UNTRANSLATED }
+    mod consistency { InconsistentTranslation => INCONSISTENT_TRANSLATION }
+    mod length { LengthRatio => LENGTH_RATIO }
+    mod placeholders { PlaceholderMismatch => PLACEHOLDER_MISMATCH }
+    mod markup { MarkupMismatch => MARKUP_MISMATCH }
+    mod urls { UrlMismatch => URL_MISMATCH }
 }
 
 impl Rule {
@@ -138,6 +131,14 @@ impl std::str::FromStr for Rule {
             format!("unknown rule '{s}' (expected one of: {})", ids.join(", "))
         })
     }
+}
+
+/// A rule's severity as `--severity RULE=LEVEL` gives it (`length-ratio=off`).
+pub fn parse_severity(s: &str) -> Result<(Rule, Level), String> {
+    let (rule, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected RULE=LEVEL, e.g. length-ratio=off, not '{s}'"))?;
+    Ok((rule.trim().parse()?, level.trim().parse()?))
 }
 
 /// How serious a finding is.

@@ -639,3 +639,18 @@ fn an_error_while_reading_a_large_document_is_returned() {
     let result = check_pairs(&b.src_lang, &b.tgt_lang, pairs, &g, &Options::default());
     assert_eq!(result.err(), Some(BLOCK_PAIRS + 5));
 }
+
+#[test]
+fn severity_settings_parse() {
+    assert_eq!(
+        parse_severity("length-ratio=off"),
+        Ok((Rule::LengthRatio, Level::Off))
+    );
+    assert!(parse_severity("length-ratio").is_err());
+    assert!(parse_severity("nope=error")
+        .unwrap_err()
+        .contains("unknown rule 'nope'"));
+    assert!(parse_severity("untranslated=fatal")
+        .unwrap_err()
+        .contains("unknown level"));
+}

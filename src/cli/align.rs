@@ -2,7 +2,7 @@
 //! JSON lines, a bead list, TMX or a Moses file pair.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
@@ -15,7 +15,6 @@ use crate::files;
 use crate::formats::{AlignmentFormat, Written};
 use crate::glossary::Glossary;
 use crate::pipeline::pair::{align_sentences, translation_lines, Sentences};
-use crate::text::Lang;
 
 const ABOUT_HEAD: &str = "\
 Align the sentences of a text with those of its translation, as beads (1-1, 2-1, 1-2, 2-2, \
@@ -133,15 +132,6 @@ pub(crate) fn parse_score(text: &str) -> Result<f32, String> {
     align::review_threshold(x)
 }
 
-/// Reads a file and splits it into sentences (or takes its lines as sentences).
-fn read_sentences(path: &Path, lang: &Lang, presegmented: bool) -> Result<Sentences, Failure> {
-    Ok(Sentences::split(
-        files::read_text(path)?,
-        lang,
-        presegmented,
-    ))
-}
-
 /// Embeds both sides (see `pipeline::embed_sides`) and says what it cost with `-v`.
 fn embed(
     args: &AlignArgs,
@@ -197,8 +187,8 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         .into());
     }
     args.backend.check_lone_flags()?;
-    let src = read_sentences(&args.src, &args.langs.src_lang, args.presegmented)?;
-    let tgt = read_sentences(&args.tgt, &args.langs.tgt_lang, args.presegmented)?;
+    let src = Sentences::read(&args.src, &args.langs.src_lang, args.presegmented)?;
+    let tgt = Sentences::read(&args.tgt, &args.langs.tgt_lang, args.presegmented)?;
     let translation = match (&args.translation, args.backend.backend) {
         (Some(path), _) => Some(
             translation_lines(&files::read_text(path)?, src.len())

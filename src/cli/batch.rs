@@ -94,7 +94,7 @@ pub(crate) struct BatchArgs {
     cost_weights: Option<CostWeights>,
 
     /// Severity of a rule in the findings, or `off` (repeatable), as check --severity.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = super::parse_severity)]
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = crate::check::parse_severity)]
     severity: Vec<(Rule, Level)>,
 
     #[command(flatten)]

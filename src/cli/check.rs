@@ -101,7 +101,7 @@ pub(crate) struct CheckArgs {
     fail_on: FailOn,
 
     /// Severity of a rule, or `off` (repeatable): e.g. --severity length-ratio=off.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = super::parse_severity)]
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = crate::check::parse_severity)]
     severity: Vec<(Rule, Level)>,
 
     /// Drop the findings this baseline file accepts.

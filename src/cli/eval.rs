@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::align::eval::{Counts, IndexPair};
 use crate::error::{show_path, Error};
-use crate::formats::{self, scores::ScoreReport};
+use crate::formats::{self, scores::ScoreFormat, scores::ScoreReport};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Measure the quality of a stage against hand-made references.
@@ -32,12 +32,6 @@ pub(crate) enum EvalCommand {
     Align(EvalAlignArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum EvalFormat {
-    Text,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub(crate) struct EvalAlignArgs {
     /// A gold alignment, `[i,...]:[j,...]` per line; repeat for several documents, in the
@@ -50,8 +44,8 @@ pub(crate) struct EvalAlignArgs {
     hyp: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = EvalFormat::Text)]
-    format: EvalFormat,
+    #[arg(short, long, value_enum, default_value_t = ScoreFormat::Text)]
+    format: ScoreFormat,
 }
 
 pub(crate) fn run(command: EvalCommand, _verbosity: Verbosity) -> Result<Outcome, Failure> {
@@ -71,10 +65,7 @@ pub(crate) fn run(command: EvalCommand, _verbosity: Verbosity) -> Result<Outcome
     }
     let report = ScoreReport::new(files);
     let mut out = Output::stdout();
-    out.write_all(&match args.format {
-        EvalFormat::Json => report.to_json(),
-        EvalFormat::Text => report.to_text(),
-    })?;
+    out.write_all(&report.render(args.format))?;
     out.finish()?;
     let _ = std::io::stderr().flush();
     Ok(Outcome::Ok)

@@ -57,6 +57,7 @@ value_enum!(
     crate::check::FailOn => None,
     crate::formats::AlignmentFormat => None,
     crate::formats::FindingsFormat => None,
+    crate::formats::scores::ScoreFormat => None,
     crate::formats::sentences::SentenceFormat => None,
     crate::formats::translations::TranslationFormat => None,
     crate::review::diff::DiffFormat => Some(crate::review::diff::DiffFormat::describe),
@@ -104,14 +105,6 @@ struct Languages {
     /// Language of the translation.
     #[arg(long, default_value = "en", value_name = "LANG")]
     tgt_lang: crate::text::Lang,
-}
-
-/// `--severity RULE=LEVEL`, as `check` and `review` take it.
-fn parse_severity(s: &str) -> Result<(crate::check::Rule, crate::check::Level), String> {
-    let (rule, level) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected RULE=LEVEL, e.g. length-ratio=off, not '{s}'"))?;
-    Ok((rule.trim().parse()?, level.trim().parse()?))
 }
 
 const ABOUT: &str =
@@ -288,21 +281,5 @@ mod tests {
         assert!(lines.len() > 2, "{text}");
         assert!(lines.iter().all(|l| l.chars().count() <= 94), "{text}");
         assert!(lines[2].starts_with("             word"), "{text}");
-    }
-
-    #[test]
-    fn severity_flags_parse() {
-        use crate::check::{Level, Rule};
-        assert_eq!(
-            parse_severity("length-ratio=off"),
-            Ok((Rule::LengthRatio, Level::Off))
-        );
-        assert!(parse_severity("length-ratio").is_err());
-        assert!(parse_severity("nope=error")
-            .unwrap_err()
-            .contains("unknown rule 'nope'"));
-        assert!(parse_severity("untranslated=fatal")
-            .unwrap_err()
-            .contains("unknown level"));
     }
 }

@@ -48,7 +48,7 @@ pub(crate) struct ReviewArgs {
     langs: super::Languages,
 
     /// Severity of a rule, or `off` (repeatable): e.g. --severity length-ratio=off.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = super::parse_severity)]
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = crate::check::parse_severity)]
     severity: Vec<(Rule, Level)>,
 
     /// Width of the view in columns [default: the terminal's, else 100].

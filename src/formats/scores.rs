@@ -5,6 +5,24 @@ use serde::Serialize;
 
 use crate::align::eval::{Counts, Scores};
 
+/// How `eval align` writes its scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreFormat {
+    Text,
+    Json,
+}
+
+impl ScoreFormat {
+    pub const ALL: [ScoreFormat; 2] = [ScoreFormat::Text, ScoreFormat::Json];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ScoreFormat::Text => "text",
+            ScoreFormat::Json => "json",
+        }
+    }
+}
+
 /// The scores of one hypothesis file against its gold file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileScores {
@@ -43,6 +61,13 @@ impl ScoreReport {
             files,
             total: total.scores(),
             counts: total,
+        }
+    }
+
+    pub fn render(&self, format: ScoreFormat) -> Vec<u8> {
+        match format {
+            ScoreFormat::Text => self.to_text(),
+            ScoreFormat::Json => self.to_json(),
         }
     }
 

@@ -18,6 +18,19 @@ pub struct Sentences {
 }
 
 impl Sentences {
+    /// Reads a file and splits it as [`Sentences::split`] does.
+    pub fn read(
+        path: &std::path::Path,
+        lang: &Lang,
+        presegmented: bool,
+    ) -> crate::Result<Sentences> {
+        Ok(Sentences::split(
+            crate::files::read_text(path)?,
+            lang,
+            presegmented,
+        ))
+    }
+
     /// Splits `text` with the segmentation rules of `lang`; when `presegmented`, each non-blank
     /// line is a sentence and blank lines separate paragraphs.
     pub fn split(text: String, lang: &Lang, presegmented: bool) -> Sentences {
