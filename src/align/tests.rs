@@ -140,6 +140,40 @@ fn cost_weights_round_trip_and_reject_bad_lists() {
     assert_eq!(CostWeights::from_slice(&[f32::NAN; 9]), None);
 }
 
+#[test]
+fn cost_weights_parse_from_the_command_line() {
+    let w = CostWeights::WITH_TRANSLATION;
+    let text: Vec<String> = w.to_vec().iter().map(|x| x.to_string()).collect();
+    assert_eq!(CostWeights::parse(&text.join(", ")), Ok(w));
+    assert!(CostWeights::parse("1,2,3").unwrap_err().contains("nine"));
+    assert!(CostWeights::parse("1,2,3,4,5,6,7,8,x").is_err());
+}
+
+#[test]
+fn review_thresholds_are_confidences() {
+    assert_eq!(review_threshold(0.5), Ok(0.5));
+    assert_eq!(review_threshold(1.0), Ok(1.0));
+    assert!(review_threshold(2.0)
+        .unwrap_err()
+        .contains("between 0 and 1"));
+    assert!(review_threshold(-0.1).is_err());
+    assert!(review_threshold(f64::NAN).is_err());
+}
+
+#[test]
+fn alignment_summary_counts_kinds_and_flags() {
+    let bead = |src, tgt, score| Bead { src, tgt, score };
+    let a = Alignment {
+        beads: vec![
+            bead(0..1, 0..1, 0.9),
+            bead(1..3, 1..2, 0.2),
+            bead(3..4, 2..3, 0.8),
+        ],
+        review_below: 0.5,
+    };
+    assert_eq!(a.summary(), "3 beads (1-1 2, 2-1 1), 1 flagged for review");
+}
+
 fn unit(chars: f32, keys: &[u32], par_end: bool) -> Unit {
     Unit {
         chars,

@@ -585,6 +585,30 @@ mod tests {
     use reqwest::header::{HeaderMap, HeaderValue};
     use reqwest::StatusCode;
 
+    #[test]
+    fn the_embeddings_key_prefers_its_own_variable() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| Secret::new(*v))
+            }
+        };
+        let key = |config: &EmbedConfig| config.api_key.as_ref().map(|k| k.expose().to_string());
+        let mut c = EmbedConfig::new("http://127.0.0.1:1/v1", "m");
+        c.fill_key(env(&[
+            ("OPENAI_API_KEY", "sk-o"),
+            ("PASSERELLE_EMBED_API_KEY", "sk-e"),
+        ]));
+        assert_eq!(key(&c).as_deref(), Some("sk-e"));
+        let mut c = EmbedConfig::new("http://127.0.0.1:1/v1", "m");
+        c.fill_key(env(&[("OPENAI_API_KEY", "sk-o")]));
+        assert_eq!(key(&c).as_deref(), Some("sk-o"));
+        // A key the configuration gives is kept.
+        c.fill_key(env(&[("PASSERELLE_EMBED_API_KEY", "sk-e")]));
+        assert_eq!(key(&c).as_deref(), Some("sk-o"));
+    }
+
     fn data(json: &str) -> Vec<Datum> {
         serde_json::from_str::<Response>(json).unwrap().data
     }
