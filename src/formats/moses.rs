@@ -11,13 +11,11 @@ pub const FORMAT: AlignmentSpec = AlignmentSpec {
     name: "moses",
     describe: "the Moses corpus pair, two files; beads with an empty side left out",
     files: Files::Pair(""),
-    write: |doc, _| {
-        let (src, tgt) = write(doc);
-        Written::Pair(src, tgt)
-    },
+    write: |doc, _| write(doc),
 };
 
 /// The source and target files' contents.
-pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
-    super::text::lines(doc, true)
+pub fn write(doc: &AlignedDoc) -> Written {
+    let (src, tgt) = super::text::lines(doc, true);
+    Written::Pair(src, tgt)
 }

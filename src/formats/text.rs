@@ -12,15 +12,13 @@ pub const FORMAT: AlignmentSpec = AlignmentSpec {
     name: "text",
     describe: "parallel text, two files: line i of each is bead i (empty where a side is empty)",
     files: Files::Pair(".txt"),
-    write: |doc, _| {
-        let (src, tgt) = write(doc);
-        Written::Pair(src, tgt)
-    },
+    write: |doc, _| write(doc),
 };
 
 /// The source and target files' contents.
-pub fn write(doc: &AlignedDoc) -> (Vec<u8>, Vec<u8>) {
-    lines(doc, false)
+pub fn write(doc: &AlignedDoc) -> Written {
+    let (src, tgt) = lines(doc, false);
+    Written::Pair(src, tgt)
 }
 
 /// One line per bead on each side, each bead's text on one line; `skip_gaps` leaves out the
