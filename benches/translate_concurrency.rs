@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         .collect();
     assert_eq!(sentences.len(), SENTENCES);
 
-    let config = AnyBackend::LibreTranslate(LibreTranslateConfig {
+    let config = AnyBackend::Libretranslate(LibreTranslateConfig {
         endpoint: Some(format!("http://{addr}")),
         max_texts: BATCH,
         max_bytes: 1 << 20,

@@ -39,7 +39,10 @@ started again sends only what is missing. Keys are never printed, logged or cach
 
 /// The help text, with the formats listed from the library's list.
 pub(crate) fn long_about() -> String {
-    let backends = BackendName::ALL.map(|b| (b.name(), b.details().to_string()));
+    let backends: Vec<(&str, String)> = BackendName::ALL
+        .iter()
+        .map(|b| (b.name(), b.details()))
+        .collect();
     let formats = TranslationFormat::ALL.map(|f| (f.name(), f.describe().to_string()));
     format!(
         "{ABOUT_HEAD}\n\nBackends (--backend):\n{}\n{ABOUT_MIDDLE}\n\nFormats:\n{}\n{ABOUT_TAIL}",
@@ -155,9 +158,12 @@ fn report(
             s.untranslated,
             s.segments,
             if args.fallback.is_none() {
-                " (--fallback deepl|libretranslate|openai|command translates them)"
+                format!(
+                    " (--fallback {} translates them)",
+                    BackendName::fallback_list()
+                )
             } else {
-                ""
+                String::new()
             }
         );
     }

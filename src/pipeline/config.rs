@@ -7,7 +7,7 @@
 //! ...`). Relative paths are resolved against the folder holding the file, and stay relative
 //! when that folder is given relatively, so that locations in reports stay
 //! repository-relative. This module reads no environment variable: API keys are added by the
-//! caller ([`Translate::set_missing_keys`]).
+//! caller ([`Config::fill_keys`]).
 //!
 //! ```toml
 //! source_lang = "fr"
@@ -42,12 +42,8 @@ use crate::check::{self, FailOn, LengthRatio, Level, Rule, Severity};
 use crate::error::{describe_io, show_path};
 use crate::formats::AlignmentFormat;
 use crate::text::{Lang, LineIndex};
-use crate::translate::command::CommandConfig;
-use crate::translate::deepl::DeeplConfig;
 use crate::translate::embed::EmbedConfig;
-use crate::translate::libretranslate::LibreTranslateConfig;
-use crate::translate::memory::MemoryConfig;
-use crate::translate::openai::OpenAiConfig;
+use crate::translate::AnyBackend;
 
 /// The name `passerelle run` looks for in the current folder.
 pub const FILE_NAME: &str = "passerelle.toml";
@@ -256,30 +252,39 @@ fn document_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTranslate {
-    #[serde(default = "tm")]
-    backend: BackendName,
-    #[serde(default)]
-    unit: Unit,
-    fallback: Option<BackendName>,
-    context: Option<String>,
-    #[serde(default = "concurrency", deserialize_with = "concurrency_in_range")]
-    concurrency: usize,
-    #[serde(default = "max_retries")]
-    max_retries: u32,
-    cache: Option<RawCache>,
-    tm: Option<MemoryConfig>,
-    deepl: Option<DeeplConfig>,
-    libretranslate: Option<LibreTranslateConfig>,
-    openai: Option<OpenAiConfig>,
-    command: Option<CommandConfig>,
+/// Makes `[translate]`, with a `[translate.NAME]` table per backend, from
+/// [`crate::translate::backends!`]'s list.
+macro_rules! raw_translate {
+    ($($variant:ident => $field:ident: $module:ident :: $config:ident,)*) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawTranslate {
+            #[serde(default)]
+            backend: BackendName,
+            #[serde(default)]
+            unit: Unit,
+            fallback: Option<BackendName>,
+            context: Option<String>,
+            #[serde(default = "concurrency", deserialize_with = "concurrency_in_range")]
+            concurrency: usize,
+            #[serde(default = "max_retries")]
+            max_retries: u32,
+            cache: Option<RawCache>,
+            $($field: Option<crate::translate::$module::$config>,)*
+        }
+
+        impl RawTranslate {
+            /// The backends' tables, taken out.
+            fn take_backends(&mut self) -> Vec<AnyBackend> {
+                let mut configs = Vec::new();
+                $(configs.extend(self.$field.take().map(AnyBackend::$variant));)*
+                configs
+            }
+        }
+    };
 }
 
-fn tm() -> BackendName {
-    BackendName::Tm
-}
+crate::translate::backends!(raw_translate);
 
 fn concurrency() -> usize {
     4
@@ -559,27 +564,23 @@ impl Config {
         let translate = match raw.translate {
             Some(t) => {
                 let line = line_of(t.span());
-                let t = t.into_inner();
-                let mut tm = t.tm;
-                if let Some(m) = tm.as_mut() {
-                    m.memories = m.memories.iter().map(|p| resolve(p)).collect();
-                    m.source_lang = raw.source_lang.code().to_string();
-                    m.target_lang = raw.target_lang.code().to_string();
+                let mut t = t.into_inner();
+                let mut settings = Settings {
+                    backend: t.backend,
+                    fallback: t.fallback,
+                    context: t.context.take(),
+                    concurrency: t.concurrency,
+                    max_retries: t.max_retries,
+                    ..Settings::default()
+                };
+                for mut config in t.take_backends() {
+                    config
+                        .config_mut()
+                        .in_project(&resolve, &raw.source_lang, &raw.target_lang);
+                    settings.set_config(config);
                 }
                 let translate = Translate {
-                    settings: Settings {
-                        backend: t.backend,
-                        fallback: t.fallback,
-                        context: t.context,
-                        concurrency: t.concurrency,
-                        max_retries: t.max_retries,
-                        tm,
-                        deepl: t.deepl,
-                        libretranslate: t.libretranslate,
-                        openai: t.openai,
-                        command: t.command,
-                        ..Settings::default()
-                    },
+                    settings,
                     unit: t.unit,
                     cache: match t.cache {
                         None | Some(RawCache::On(true)) => Cache::Default,
@@ -683,20 +684,17 @@ impl Config {
 
 impl Translate {
     /// The backend configuration to build, its fallback included.
-    pub fn backend_config(&self) -> Result<crate::translate::AnyBackend, ConfigError> {
+    pub fn backend_config(&self) -> Result<AnyBackend, ConfigError> {
         self.settings.backend_config().map_err(|e| self.error(e))
     }
 
     /// A settings error as one about the project file, with a hint in its terms.
     fn error(&self, e: SettingsError) -> ConfigError {
-        let hint = match e.key {
-            "tm.memories" => {
-                ": add [translate.tm] with memories = [\"FILE.tmx\"], give the document a \
-                 `reference`, or choose another backend"
-            }
-            "command.program" => ": add [translate.command] with program = \"...\"",
-            _ => "",
-        };
+        let hint = BackendName::ALL
+            .iter()
+            .filter_map(|b| b.spec().required.as_ref())
+            .find(|r| r.key == e.key)
+            .map_or("", |r| r.file_hint);
         ConfigError {
             path: self.path.clone(),
             line: (self.line > 0).then_some(self.line),

@@ -18,8 +18,26 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{
-    default_timeout_secs, timeout_from_secs, Backend, BackendError, BatchRequest, BoxFuture,
-    Capabilities, ConfigError, MalformedPolicy, Shield, Translation,
+    default_timeout_secs, timeout_from_secs, Backend, BackendConfig, BackendError, BackendName,
+    BackendSpec, BatchRequest, BoxFuture, Capabilities, ConfigError, Flags, MalformedPolicy,
+    Required, SettingsError, Shield, Translation,
+};
+use crate::text::Lang;
+
+pub const BACKEND: BackendSpec = BackendSpec {
+    name: "command",
+    describe: "external program reading stdin, writing stdout",
+    details: "an external program, given after `--`. It reads one segment per line on stdin and \
+              prints one translation per line (--command-format jsonl for JSON lines). \
+              PASSERELLE_SOURCE_LANG and PASSERELLE_TARGET_LANG are set for it.",
+    key_variable: None,
+    machine: true,
+    fallback: true,
+    required: Some(Required {
+        key: "command.program",
+        message: "the command backend needs a program to run",
+        file_hint: ": add [translate.command] with program = \"...\"",
+    }),
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -78,6 +96,47 @@ impl CommandConfig {
             max_texts: default_max_texts(),
             timeout_secs: default_timeout_secs(),
         }
+    }
+}
+
+impl BackendConfig for CommandConfig {
+    fn build(&self) -> Result<std::sync::Arc<dyn Backend>, ConfigError> {
+        Ok(std::sync::Arc::new(Command::new(self.clone())?))
+    }
+
+    /// The program comes after `--` on the command line, for this backend only.
+    fn check_flags(flags: &Flags) -> Result<(), SettingsError> {
+        if !flags.program.is_empty() && !flags.uses(BackendName::Command) {
+            return Err(SettingsError::new(
+                "command",
+                "a program after `--` is for --backend command (or --fallback command)",
+            ));
+        }
+        Ok(())
+    }
+
+    fn from_flags(
+        flags: &Flags,
+        _from: &Lang,
+        _to: &Lang,
+        timeout_secs: f64,
+    ) -> Result<CommandConfig, SettingsError> {
+        let Some((program, rest)) = flags.program.split_first() else {
+            return Err(SettingsError::new(
+                "command",
+                "the command backend needs a program after `--`, e.g. passerelle translate \
+                 FILE --backend command -- translateLocally -m fr-en-tiny",
+            ));
+        };
+        let mut config = CommandConfig::new(program.clone(), rest.to_vec());
+        config.format = flags.command_format;
+        config.timeout_secs = timeout_secs;
+        Ok(config)
+    }
+
+    /// There is no default program.
+    fn unconfigured() -> Option<CommandConfig> {
+        None
     }
 }
 

@@ -21,10 +21,23 @@ use sha2::{Digest, Sha256};
 
 use super::http::{self, Reply};
 use super::{
-    shield, Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
-    MalformedPolicy, Secret, Shield, Translation, DEFAULT_TIMEOUT,
+    shield, Backend, BackendConfig, BackendError, BackendSpec, BatchRequest, BoxFuture,
+    Capabilities, ConfigError, Flags, Job, MalformedPolicy, Secret, SettingsError, Shield,
+    Translation, DEFAULT_TIMEOUT,
 };
 use crate::text::Lang;
+
+pub const BACKEND: BackendSpec = BackendSpec {
+    name: "deepl",
+    describe: "DeepL API v2",
+    details: "DeepL API v2. Key in DEEPL_AUTH_KEY (a key ending in :fx goes to the Free host). \
+              --target-variant en-us|en-gb, --formality, --context. The glossary is created on \
+              the account once and reused.",
+    key_variable: Some("DEEPL_AUTH_KEY"),
+    machine: true,
+    fallback: true,
+    required: None,
+};
 
 pub const FREE_ENDPOINT: &str = "https://api-free.deepl.com";
 pub const PRO_ENDPOINT: &str = "https://api.deepl.com";
@@ -126,6 +139,48 @@ impl Default for DeeplConfig {
             max_texts: 50,
             timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
+    }
+}
+
+impl BackendConfig for DeeplConfig {
+    fn build(&self) -> Result<std::sync::Arc<dyn Backend>, ConfigError> {
+        Ok(std::sync::Arc::new(Deepl::new(self.clone())?))
+    }
+
+    fn from_flags(
+        flags: &Flags,
+        _from: &Lang,
+        _to: &Lang,
+        timeout_secs: f64,
+    ) -> Result<DeeplConfig, SettingsError> {
+        Ok(DeeplConfig {
+            endpoint: flags.endpoint.clone(),
+            target_variant: flags.target_variant,
+            formality: flags.formality,
+            timeout_secs,
+            ..DeeplConfig::default()
+        })
+    }
+
+    fn unconfigured() -> Option<DeeplConfig> {
+        Some(DeeplConfig::default())
+    }
+
+    fn key(&mut self) -> Option<&mut Option<Secret>> {
+        Some(&mut self.api_key)
+    }
+
+    /// DeepL has no keyless service.
+    fn key_missing(&self) -> bool {
+        self.api_key.is_none()
+    }
+
+    fn missing_key_advice(spec: &BackendSpec, _endpoint: &str) -> String {
+        format!(
+            "the deepl backend needs a key: set {} (Free keys end in :fx and use \
+             https://api-free.deepl.com)",
+            spec.key_variable.unwrap_or_default()
+        )
     }
 }
 

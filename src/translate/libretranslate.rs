@@ -11,8 +11,21 @@ use serde::{Deserialize, Serialize};
 
 use super::http::{self, Reply};
 use super::{
-    Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError, Job,
-    MalformedPolicy, Secret, Shield, Translation, DEFAULT_TIMEOUT,
+    Backend, BackendConfig, BackendError, BackendSpec, BatchRequest, BoxFuture, Capabilities,
+    ConfigError, Flags, Job, MalformedPolicy, Secret, SettingsError, Shield, Translation,
+    DEFAULT_TIMEOUT,
+};
+use crate::text::Lang;
+
+pub const BACKEND: BackendSpec = BackendSpec {
+    name: "libretranslate",
+    describe: "LibreTranslate server",
+    details: "LibreTranslate, http://localhost:5000 by default. Optional key in \
+              LIBRETRANSLATE_API_KEY.",
+    key_variable: Some("LIBRETRANSLATE_API_KEY"),
+    machine: true,
+    fallback: true,
+    required: None,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:5000";
@@ -38,6 +51,34 @@ impl Default for LibreTranslateConfig {
             max_bytes: 16 * 1024,
             timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
+    }
+}
+
+impl BackendConfig for LibreTranslateConfig {
+    fn build(&self) -> Result<std::sync::Arc<dyn Backend>, ConfigError> {
+        Ok(std::sync::Arc::new(LibreTranslate::new(self.clone())?))
+    }
+
+    fn from_flags(
+        flags: &Flags,
+        _from: &Lang,
+        _to: &Lang,
+        timeout_secs: f64,
+    ) -> Result<LibreTranslateConfig, SettingsError> {
+        Ok(LibreTranslateConfig {
+            endpoint: flags.endpoint.clone(),
+            timeout_secs,
+            ..LibreTranslateConfig::default()
+        })
+    }
+
+    fn unconfigured() -> Option<LibreTranslateConfig> {
+        Some(LibreTranslateConfig::default())
+    }
+
+    /// The key is optional: many servers take none.
+    fn key(&mut self) -> Option<&mut Option<Secret>> {
+        Some(&mut self.api_key)
     }
 }
 

@@ -22,11 +22,32 @@ use quick_xml::events::Event;
 use serde::Deserialize;
 
 use super::{
-    contains_term, AnyBackend, Backend, BackendError, BatchRequest, BoxFuture, Capabilities,
-    ConfigError, MalformedPolicy, MatchKind, MemoryMatch, Shield, TermPair, Translation,
+    contains_term, AnyBackend, Backend, BackendConfig, BackendError, BackendName, BackendSpec,
+    BatchRequest, BoxFuture, Capabilities, ConfigError, Flags, MalformedPolicy, MatchKind,
+    MemoryMatch, Required, SettingsError, Shield, TermPair, Translation,
 };
 use crate::error::{describe_io, show_path};
 use crate::text::Lang;
+
+pub const BACKEND: BackendSpec = BackendSpec {
+    name: "tm",
+    describe: "offline translation memory (TMX or TSV)",
+    details: "offline translation memory, the default: no key, no network. --memory FILE (TMX \
+              1.4b, or TSV of French<TAB>English; repeatable), exact and fuzzy matches \
+              (--threshold PCT, 75 by default). Segments without a match are left empty and \
+              counted on stderr, or sent to --fallback {fallbacks}.",
+    key_variable: None,
+    // A local memory is faster to ask than a cache.
+    machine: false,
+    fallback: false,
+    required: Some(Required {
+        key: "tm.memories",
+        message: "the tm backend needs a translation memory (TMX, or TSV of source<TAB>target \
+                  pairs)",
+        file_hint: ": add [translate.tm] with memories = [\"FILE.tmx\"], give the document a \
+                    `reference`, or choose another backend",
+    }),
+};
 
 pub const DEFAULT_THRESHOLD: u8 = 75;
 
@@ -68,6 +89,65 @@ impl MemoryConfig {
             target_lang: default_target(),
             fallback: None,
         }
+    }
+}
+
+impl BackendConfig for MemoryConfig {
+    fn build(&self) -> Result<std::sync::Arc<dyn Backend>, ConfigError> {
+        Ok(std::sync::Arc::new(Memory::open(self)?))
+    }
+
+    /// `--memory` is for the memory alone, which cannot do without one.
+    fn check_flags(flags: &Flags) -> Result<(), SettingsError> {
+        let chosen = flags.backend() == BackendName::Tm;
+        if !chosen && !flags.memories.is_empty() {
+            return Err(SettingsError::new(
+                "memory",
+                "--memory is for --backend tm (to use a memory before a service, give \
+                 --backend tm --fallback NAME)",
+            ));
+        }
+        if chosen && flags.memories.is_empty() {
+            return Err(SettingsError::new(
+                "memory",
+                format!(
+                    "the tm backend needs a translation memory: give --memory FILE (TMX, or \
+                     TSV of French<TAB>English pairs), or choose a machine translation backend \
+                     with --backend {}",
+                    BackendName::fallback_list()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn from_flags(
+        flags: &Flags,
+        from: &Lang,
+        to: &Lang,
+        _timeout_secs: f64,
+    ) -> Result<MemoryConfig, SettingsError> {
+        let mut memory = MemoryConfig::new(flags.memories.clone());
+        memory.threshold = flags.threshold;
+        memory.source_lang = from.code().to_string();
+        memory.target_lang = to.code().to_string();
+        Ok(memory)
+    }
+
+    /// There is no default memory.
+    fn unconfigured() -> Option<MemoryConfig> {
+        None
+    }
+
+    fn fallback(&self) -> Option<&AnyBackend> {
+        self.fallback.as_deref()
+    }
+
+    /// The memories are files beside the project file, in the project's languages.
+    fn in_project(&mut self, resolve: &dyn Fn(&Path) -> PathBuf, source: &Lang, target: &Lang) {
+        self.memories = self.memories.iter().map(|p| resolve(p)).collect();
+        self.source_lang = source.code().to_string();
+        self.target_lang = target.code().to_string();
     }
 }
 

@@ -5,8 +5,10 @@
 //! request ([`Capabilities`]). Five backends ship with the crate, one file each: DeepL
 //! ([`deepl`]), LibreTranslate ([`libretranslate`]), OpenAI-compatible chat servers
 //! ([`openai`]), an external program ([`command`]) and an offline translation memory
-//! ([`memory`], the default, which needs no key and no network). [`AnyBackend`] is their
-//! configuration, tagged by `type` so that a config file loads straight into it.
+//! ([`memory`], the default, which needs no key and no network). Each file also holds the
+//! backend's [`BackendSpec`] (name, help, key variable) and what its configuration does
+//! ([`BackendConfig`]); one line of `backends!` (here) registers it, which makes [`BackendName`],
+//! [`AnyBackend`] (the configurations, tagged by `type`) and the settings' fields.
 //!
 //! The [`engine::Engine`] drives a backend over a whole text: it cuts the work into batches
 //! within the backend's limits, runs a bounded number of requests at once, retries what the
@@ -23,19 +25,15 @@
 //! the CLI reads keys from the environment and hands them over as [`Secret`]s.
 
 pub mod cache;
-pub mod command;
-pub mod deepl;
 pub mod embed;
 pub mod engine;
 mod http;
-pub mod libretranslate;
-pub mod memory;
-pub mod openai;
 pub mod settings;
 pub mod shield;
 
 use std::fmt;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +48,7 @@ pub use engine::{
     BackendStats, Engine, EngineError, EngineOptions, Outcome, Progress, Stats, Translated,
 };
 pub use memory::MemoryError;
+pub use settings::{Flags, SettingsError};
 pub use shield::Shield;
 
 /// The async runtime the HTTP clients run on: two worker threads are plenty for requests
@@ -386,58 +385,255 @@ impl fmt::Display for Secret {
     }
 }
 
-/// The configuration of any backend, tagged by `type`:
+/// Every backend, one line each: `Variant => name: module::Config,`. The module (a file of
+/// this folder, declared here) holds the [`Backend`], its configuration `Config` (which
+/// implements [`BackendConfig`]) and its [`BackendSpec`] as `BACKEND`; `name` is the spec's
+/// name, which names the `[translate.NAME]` table of project files and is the variant in
+/// lower case. The order is the order of help texts, and the first is the default.
 ///
-/// ```
-/// use passerelle::translate::AnyBackend;
-///
-/// let config: AnyBackend = serde_json::from_str(
-///     r#"{"type": "openai", "endpoint": "http://localhost:11434/v1", "model": "qwen2.5:7b"}"#,
-/// ).unwrap();
-/// assert_eq!(config.name(), "openai");
-/// ```
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum AnyBackend {
-    Deepl(deepl::DeeplConfig),
-    #[serde(rename = "libretranslate")]
-    LibreTranslate(libretranslate::LibreTranslateConfig),
-    Openai(openai::OpenAiConfig),
-    Command(command::CommandConfig),
-    Tm(memory::MemoryConfig),
+/// Given the name of a macro that takes this list, it invokes it: [`BackendName`],
+/// [`AnyBackend`], [`settings::Settings`] and the project file's `[translate]` table are
+/// made from the list that way.
+macro_rules! backends {
+    ($then:ident) => {
+        $then! {
+            Tm => tm: memory::MemoryConfig,
+            Deepl => deepl: deepl::DeeplConfig,
+            Libretranslate => libretranslate: libretranslate::LibreTranslateConfig,
+            Openai => openai: openai::OpenAiConfig,
+            Command => command: command::CommandConfig,
+        }
+    };
 }
+pub(crate) use backends;
+
+/// What a backend is, as data: the module that implements it holds one, as `BACKEND`.
+#[derive(Debug)]
+pub struct BackendSpec {
+    /// The name on the command line, in project files (`[translate.NAME]`) and in cache keys.
+    pub name: &'static str,
+    /// What the backend is, in a line for help texts.
+    pub describe: &'static str,
+    /// What a user needs to know to pick the backend and set it up, for `--help`;
+    /// `{fallbacks}` stands for the backends a memory can send its misses to (`a|b|c`).
+    pub details: &'static str,
+    /// The environment variable that holds the backend's key, if it takes one.
+    pub key_variable: Option<&'static str>,
+    /// Whether a machine translates (not a local memory): its results are worth caching.
+    pub machine: bool,
+    /// Whether a translation memory can send its misses to it.
+    pub fallback: bool,
+    /// What the backend cannot do without, when it has no configuration by default.
+    pub required: Option<Required>,
+}
+
+/// A setting a backend has no default for.
+#[derive(Debug)]
+pub struct Required {
+    /// The setting's name under `[translate]` (`tm.memories`).
+    pub key: &'static str,
+    /// Why it is needed, as a sentence.
+    pub message: &'static str,
+    /// What to write in a project file, appended to the message there.
+    pub file_hint: &'static str,
+}
+
+/// What a backend's configuration does; implemented in the backend's own file.
+pub trait BackendConfig: fmt::Debug + Send + Sync {
+    /// Builds the backend: an HTTP client, a started program's settings, a loaded memory.
+    fn build(&self) -> Result<Arc<dyn Backend>, ConfigError>;
+
+    /// Refuses command-line flags that belong to this backend when the backend is not in
+    /// use, or that it cannot do without when it is. Every backend's check runs, in the
+    /// order of [`BackendName::ALL`], before any configuration is made.
+    fn check_flags(flags: &Flags) -> Result<(), SettingsError>
+    where
+        Self: Sized,
+    {
+        let _ = flags;
+        Ok(())
+    }
+
+    /// The configuration the command line describes, when the backend is in use:
+    /// `timeout_secs` is `--timeout` or the default, already checked.
+    fn from_flags(
+        flags: &Flags,
+        from: &Lang,
+        to: &Lang,
+        timeout_secs: f64,
+    ) -> Result<Self, SettingsError>
+    where
+        Self: Sized;
+
+    /// The configuration used when none is given; `None` when the backend needs settings
+    /// that have no default (its [`BackendSpec::required`]).
+    fn unconfigured() -> Option<Self>
+    where
+        Self: Sized;
+
+    /// Where the API key goes, for a backend that takes one.
+    fn key(&mut self) -> Option<&mut Option<Secret>> {
+        None
+    }
+
+    /// Whether the backend cannot work for want of a key.
+    fn key_missing(&self) -> bool {
+        false
+    }
+
+    /// What to do about the missing key; `endpoint` says how to name a local server (a
+    /// flag, or a key of the project file).
+    fn missing_key_advice(spec: &BackendSpec, endpoint: &str) -> String
+    where
+        Self: Sized,
+    {
+        format!(
+            "the {} backend needs {} for its own service, or {endpoint} for a local server",
+            spec.name,
+            spec.key_variable.unwrap_or_default()
+        )
+    }
+
+    /// The backend that memory misses go to, for a memory with one configured.
+    fn fallback(&self) -> Option<&AnyBackend> {
+        None
+    }
+
+    /// Makes a configuration read from a project file fit its project: `resolve` turns a
+    /// path of the file into one relative to the current folder; `source` and `target` are
+    /// the project's languages.
+    fn in_project(&mut self, resolve: &dyn Fn(&Path) -> PathBuf, source: &Lang, target: &Lang) {
+        let _ = (resolve, source, target);
+    }
+}
+
+/// Makes [`BackendName`] and [`AnyBackend`] from [`backends!`]'s list, and declares the
+/// backends' modules.
+macro_rules! registry {
+    ($($variant:ident => $field:ident: $module:ident :: $config:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// The translation backends, by the name the command line and project files give them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum BackendName {
+            $($variant,)*
+        }
+
+        impl BackendName {
+            pub const ALL: &'static [BackendName] = &[$(BackendName::$variant,)*];
+
+            /// What the backend is: its module's `BACKEND`.
+            pub fn spec(self) -> &'static BackendSpec {
+                match self {
+                    $(BackendName::$variant => &$module::BACKEND,)*
+                }
+            }
+
+            /// The configuration used when none is given (see [`BackendConfig::unconfigured`]).
+            pub fn unconfigured(self) -> Option<AnyBackend> {
+                match self {
+                    $(BackendName::$variant => {
+                        <$module::$config as BackendConfig>::unconfigured().map(AnyBackend::$variant)
+                    })*
+                }
+            }
+
+            pub(crate) fn check_flags(self, flags: &Flags) -> Result<(), SettingsError> {
+                match self {
+                    $(BackendName::$variant => <$module::$config as BackendConfig>::check_flags(flags),)*
+                }
+            }
+
+            pub(crate) fn config_from_flags(
+                self,
+                flags: &Flags,
+                from: &Lang,
+                to: &Lang,
+                timeout_secs: f64,
+            ) -> Result<AnyBackend, SettingsError> {
+                Ok(match self {
+                    $(BackendName::$variant => AnyBackend::$variant(
+                        <$module::$config as BackendConfig>::from_flags(flags, from, to, timeout_secs)?,
+                    ),)*
+                })
+            }
+
+            /// What to do about the key this backend lacks; `endpoint` says how to name a local
+            /// server (a flag, or a key of the project file).
+            pub fn missing_key_advice(self, endpoint: &str) -> String {
+                match self {
+                    $(BackendName::$variant => {
+                        <$module::$config as BackendConfig>::missing_key_advice(self.spec(), endpoint)
+                    })*
+                }
+            }
+
+            /// The name the list gives the backend's `[translate.NAME]` table.
+            #[cfg(test)]
+            fn table(self) -> &'static str {
+                match self {
+                    $(BackendName::$variant => stringify!($field),)*
+                }
+            }
+        }
+
+        /// The configuration of any backend, tagged by `type`:
+        ///
+        /// ```
+        /// use passerelle::translate::AnyBackend;
+        ///
+        /// let config: AnyBackend = serde_json::from_str(
+        ///     r#"{"type": "openai", "endpoint": "http://localhost:11434/v1", "model": "qwen2.5:7b"}"#,
+        /// ).unwrap();
+        /// assert_eq!(config.name(), "openai");
+        /// ```
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "type", rename_all = "lowercase")]
+        pub enum AnyBackend {
+            $($variant($module::$config),)*
+        }
+
+        impl AnyBackend {
+            /// Which backend this configures.
+            pub fn kind(&self) -> BackendName {
+                match self {
+                    $(AnyBackend::$variant(_) => BackendName::$variant,)*
+                }
+            }
+
+            /// The configuration, for what every backend's does.
+            pub fn config(&self) -> &dyn BackendConfig {
+                match self {
+                    $(AnyBackend::$variant(c) => c,)*
+                }
+            }
+
+            pub fn config_mut(&mut self) -> &mut dyn BackendConfig {
+                match self {
+                    $(AnyBackend::$variant(c) => c,)*
+                }
+            }
+        }
+    };
+}
+
+backends!(registry);
 
 impl AnyBackend {
     /// The name used on the command line and in cache keys.
     pub fn name(&self) -> &'static str {
-        match self {
-            AnyBackend::Deepl(_) => "deepl",
-            AnyBackend::LibreTranslate(_) => "libretranslate",
-            AnyBackend::Openai(_) => "openai",
-            AnyBackend::Command(_) => "command",
-            AnyBackend::Tm(_) => "tm",
-        }
+        self.kind().name()
     }
 
     /// Builds the backend: an HTTP client, a started program's settings, a loaded memory.
     pub fn build(&self) -> Result<Arc<dyn Backend>, ConfigError> {
-        Ok(match self {
-            AnyBackend::Deepl(c) => Arc::new(deepl::Deepl::new(c.clone())?),
-            AnyBackend::LibreTranslate(c) => {
-                Arc::new(libretranslate::LibreTranslate::new(c.clone())?)
-            }
-            AnyBackend::Openai(c) => Arc::new(openai::OpenAi::new(c.clone())?),
-            AnyBackend::Command(c) => Arc::new(command::Command::new(c.clone())?),
-            AnyBackend::Tm(c) => Arc::new(memory::Memory::open(c)?),
-        })
+        self.config().build()
     }
 
     /// The backend that memory misses go to, if this is a memory with one configured.
     pub fn fallback(&self) -> Option<&AnyBackend> {
-        match self {
-            AnyBackend::Tm(c) => c.fallback.as_deref(),
-            _ => None,
-        }
+        self.config().fallback()
     }
 }
 
@@ -563,6 +759,19 @@ mod tests {
         assert_eq!(c.fallback().map(AnyBackend::name), Some("openai"));
         assert!(serde_json::from_str::<AnyBackend>(r#"{"type": "deepl", "nope": 1}"#).is_err());
         assert!(serde_json::from_str::<AnyBackend>(r#"{"type": "babelfish"}"#).is_err());
+    }
+
+    #[test]
+    fn each_backend_has_one_name() {
+        for &b in BackendName::ALL {
+            let by_serde: BackendName = serde_json::from_str(&format!("\"{}\"", b.name())).unwrap();
+            assert_eq!((by_serde, b.table()), (b, b.name()));
+            assert_eq!(
+                b.unconfigured().is_none(),
+                b.spec().required.is_some(),
+                "{b}"
+            );
+        }
     }
 
     #[test]

@@ -17,8 +17,23 @@ use serde_json::Value;
 
 use super::http::{self, Reply};
 use super::{
-    contains_term, Backend, BackendError, BatchRequest, BoxFuture, Capabilities, ConfigError,
-    MalformedPolicy, Secret, Shield, TermPair, Translation, DEFAULT_TIMEOUT,
+    contains_term, Backend, BackendConfig, BackendError, BackendSpec, BatchRequest, BoxFuture,
+    Capabilities, ConfigError, Flags, MalformedPolicy, Secret, SettingsError, Shield, TermPair,
+    Translation, DEFAULT_TIMEOUT,
+};
+use crate::text::Lang;
+
+pub const BACKEND: BackendSpec = BackendSpec {
+    name: "openai",
+    describe: "OpenAI-compatible chat completions (OpenAI, Ollama, llama.cpp, vLLM)",
+    details: "an OpenAI-compatible chat server, with --model NAME: OpenAI (key in \
+              OPENAI_API_KEY), Ollama (--endpoint http://localhost:11434/v1), llama.cpp server \
+              (--endpoint http://localhost:8080/v1), vLLM. The glossary terms of each batch go \
+              into the prompt.",
+    key_variable: Some("OPENAI_API_KEY"),
+    machine: true,
+    fallback: true,
+    required: None,
 };
 
 pub const DEFAULT_ENDPOINT: &str = "https://api.openai.com/v1";
@@ -54,6 +69,48 @@ impl Default for OpenAiConfig {
             json_mode: true,
             timeout_secs: DEFAULT_TIMEOUT.as_secs_f64(),
         }
+    }
+}
+
+impl BackendConfig for OpenAiConfig {
+    fn build(&self) -> Result<std::sync::Arc<dyn Backend>, ConfigError> {
+        Ok(std::sync::Arc::new(OpenAi::new(self.clone())?))
+    }
+
+    fn from_flags(
+        flags: &Flags,
+        _from: &Lang,
+        _to: &Lang,
+        timeout_secs: f64,
+    ) -> Result<OpenAiConfig, SettingsError> {
+        Ok(OpenAiConfig {
+            endpoint: flags.endpoint.clone(),
+            model: flags.model.clone(),
+            timeout_secs,
+            ..OpenAiConfig::default()
+        })
+    }
+
+    fn unconfigured() -> Option<OpenAiConfig> {
+        Some(OpenAiConfig::default())
+    }
+
+    fn key(&mut self) -> Option<&mut Option<Secret>> {
+        Some(&mut self.api_key)
+    }
+
+    /// OpenAI's own service needs a key; a local server named by its endpoint does not.
+    fn key_missing(&self) -> bool {
+        self.api_key.is_none() && self.endpoint.is_none()
+    }
+
+    fn missing_key_advice(spec: &BackendSpec, endpoint: &str) -> String {
+        format!(
+            "the {} backend needs {} for its own service, or {endpoint} for a local server \
+             (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)",
+            spec.name,
+            spec.key_variable.unwrap_or_default()
+        )
     }
 }
 

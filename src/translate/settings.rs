@@ -1,146 +1,75 @@
 //! Which backend translates and how: the one description of a translation job's machinery that
 //! the command line (`translate`, `align --backend`) and the project file's `[translate]`
-//! table both fill, the list of backend names they accept, the environment variables that
-//! hold their keys, and the engine built from it all.
+//! table both fill, and the engine built from it. What differs between backends (their
+//! names, keys, flags) is in each backend's file; this module goes through the list.
 //!
 //! This module reads no environment variable: the caller hands over a lookup
 //! ([`Settings::fill_keys`]), so that keys come from wherever the caller decides and a test
 //! can give its own.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
-
-use super::command::{CommandConfig, CommandFormat};
-use super::deepl::{DeeplConfig, EnglishVariant, Formality};
-use super::libretranslate::LibreTranslateConfig;
-use super::memory::MemoryConfig;
-use super::openai::OpenAiConfig;
+use super::command::CommandFormat;
+use super::deepl::{EnglishVariant, Formality};
 use super::{AnyBackend, Cache, Engine, EngineOptions, Progress, Secret, TranslateError};
 use crate::text::Lang;
 
-/// The translation backends, by the name the command line and project files give them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendName {
-    Tm,
-    Deepl,
-    Libretranslate,
-    Openai,
-    Command,
-}
+pub use super::BackendName;
 
 impl BackendName {
-    pub const ALL: [BackendName; 5] = [
-        BackendName::Tm,
-        BackendName::Deepl,
-        BackendName::Libretranslate,
-        BackendName::Openai,
-        BackendName::Command,
-    ];
-
-    /// The backends a translation memory can send its misses to.
-    pub const FALLBACKS: [BackendName; 4] = [
-        BackendName::Deepl,
-        BackendName::Libretranslate,
-        BackendName::Openai,
-        BackendName::Command,
-    ];
-
     pub fn name(self) -> &'static str {
-        self.as_str()
+        self.spec().name
     }
 
     pub fn as_str(&self) -> &'static str {
-        match self {
-            BackendName::Tm => "tm",
-            BackendName::Deepl => "deepl",
-            BackendName::Libretranslate => "libretranslate",
-            BackendName::Openai => "openai",
-            BackendName::Command => "command",
-        }
+        self.spec().name
     }
 
     /// What the backend is, in a line for help texts.
     pub fn describe(self) -> &'static str {
-        match self {
-            BackendName::Tm => "offline translation memory (TMX or TSV)",
-            BackendName::Deepl => "DeepL API v2",
-            BackendName::Libretranslate => "LibreTranslate server",
-            BackendName::Openai => {
-                "OpenAI-compatible chat completions (OpenAI, Ollama, llama.cpp, vLLM)"
-            }
-            BackendName::Command => "external program reading stdin, writing stdout",
-        }
+        self.spec().describe
     }
 
     /// What a user needs to know to pick the backend and set it up, for `--help`.
-    pub fn details(self) -> &'static str {
-        match self {
-            BackendName::Tm => {
-                "offline translation memory, the default: no key, no network. --memory FILE \
-                 (TMX 1.4b, or TSV of French<TAB>English; repeatable), exact and fuzzy matches \
-                 (--threshold PCT, 75 by default). Segments without a match are left empty and \
-                 counted on stderr, or sent to --fallback deepl|libretranslate|openai|command."
-            }
-            BackendName::Deepl => {
-                "DeepL API v2. Key in DEEPL_AUTH_KEY (a key ending in :fx goes to the Free \
-                 host). --target-variant en-us|en-gb, --formality, --context. The glossary is \
-                 created on the account once and reused."
-            }
-            BackendName::Libretranslate => {
-                "LibreTranslate, http://localhost:5000 by default. Optional key in \
-                 LIBRETRANSLATE_API_KEY."
-            }
-            BackendName::Openai => {
-                "an OpenAI-compatible chat server, with --model NAME: OpenAI (key in \
-                 OPENAI_API_KEY), Ollama (--endpoint http://localhost:11434/v1), llama.cpp \
-                 server (--endpoint http://localhost:8080/v1), vLLM. The glossary terms of each \
-                 batch go into the prompt."
-            }
-            BackendName::Command => {
-                "an external program, given after `--`. It reads one segment per line on stdin \
-                 and prints one translation per line (--command-format jsonl for JSON lines). \
-                 PASSERELLE_SOURCE_LANG and PASSERELLE_TARGET_LANG are set for it."
-            }
-        }
+    pub fn details(self) -> String {
+        self.spec()
+            .details
+            .replace("{fallbacks}", &BackendName::fallback_list())
     }
 
     /// The environment variable that holds the backend's key, if it takes one.
     pub fn key_variable(&self) -> Option<&'static str> {
-        match self {
-            BackendName::Deepl => Some("DEEPL_AUTH_KEY"),
-            BackendName::Libretranslate => Some("LIBRETRANSLATE_API_KEY"),
-            BackendName::Openai => Some("OPENAI_API_KEY"),
-            BackendName::Tm | BackendName::Command => None,
-        }
+        self.spec().key_variable
+    }
+
+    /// The backends a translation memory can send its misses to.
+    pub fn fallbacks() -> impl Iterator<Item = BackendName> {
+        BackendName::ALL
+            .iter()
+            .copied()
+            .filter(|b| b.spec().fallback)
+    }
+
+    /// Their names as a command line offers them: `deepl|libretranslate|...`.
+    pub fn fallback_list() -> String {
+        BackendName::fallbacks()
+            .map(BackendName::name)
+            .collect::<Vec<_>>()
+            .join("|")
     }
 }
 
-impl BackendName {
-    /// What to do about the key this backend lacks; `endpoint` says how to name a local
-    /// server (a flag, or a key of the project file).
-    pub fn missing_key_advice(self, endpoint: &str) -> String {
-        let variable = self.key_variable().unwrap_or_default();
-        match self {
-            BackendName::Deepl => format!(
-                "the deepl backend needs a key: set {variable} (Free keys end in :fx and use \
-                 https://api-free.deepl.com)"
-            ),
-            _ => format!(
-                "the {self} backend needs {variable} for its own service, or {endpoint} for a \
-                 local server (Ollama: http://localhost:11434/v1, llama.cpp: \
-                 http://localhost:8080/v1)"
-            ),
-        }
+/// The first of the list: the offline memory, which needs no key and no network.
+impl Default for BackendName {
+    fn default() -> BackendName {
+        BackendName::ALL[0]
     }
 }
 
-impl fmt::Display for BackendName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for BackendName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -155,45 +84,73 @@ pub struct SettingsError {
     pub message: String,
 }
 
-/// Who translates, with what, how hard to try.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub backend: BackendName,
-    /// With `tm`: where segments the memory has no match for go.
-    pub fallback: Option<BackendName>,
-    /// A description of the text, for backends that take one.
-    pub context: Option<String>,
-    /// Most requests in flight at once.
-    pub concurrency: usize,
-    /// Most retries of one request.
-    pub max_retries: u32,
-    /// First backoff delay.
-    pub base_delay: Duration,
-    pub tm: Option<MemoryConfig>,
-    pub deepl: Option<DeeplConfig>,
-    pub libretranslate: Option<LibreTranslateConfig>,
-    pub openai: Option<OpenAiConfig>,
-    pub command: Option<CommandConfig>,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        let engine = EngineOptions::default();
-        Settings {
-            backend: BackendName::Tm,
-            fallback: None,
-            context: None,
-            concurrency: engine.concurrency,
-            max_retries: engine.max_retries,
-            base_delay: engine.base_delay,
-            tm: None,
-            deepl: None,
-            libretranslate: None,
-            openai: None,
-            command: None,
+impl SettingsError {
+    pub(crate) fn new(key: &'static str, message: impl Into<String>) -> SettingsError {
+        SettingsError {
+            key,
+            message: message.into(),
         }
     }
 }
+
+/// Makes [`Settings`], with a configuration field per backend, from [`super::backends!`]'s
+/// list.
+macro_rules! settings {
+    ($($variant:ident => $field:ident: $module:ident :: $config:ident,)*) => {
+        /// Who translates, with what, how hard to try.
+        #[derive(Debug, Clone)]
+        pub struct Settings {
+            pub backend: BackendName,
+            /// With `tm`: where segments the memory has no match for go.
+            pub fallback: Option<BackendName>,
+            /// A description of the text, for backends that take one.
+            pub context: Option<String>,
+            /// Most requests in flight at once.
+            pub concurrency: usize,
+            /// Most retries of one request.
+            pub max_retries: u32,
+            /// First backoff delay.
+            pub base_delay: Duration,
+            $(
+                #[doc = concat!("`[translate.", stringify!($field), "]`, or what the flags give it.")]
+                pub $field: Option<super::$module::$config>,
+            )*
+        }
+
+        impl Default for Settings {
+            fn default() -> Settings {
+                let engine = EngineOptions::default();
+                Settings {
+                    backend: BackendName::default(),
+                    fallback: None,
+                    context: None,
+                    concurrency: engine.concurrency,
+                    max_retries: engine.max_retries,
+                    base_delay: engine.base_delay,
+                    $($field: None,)*
+                }
+            }
+        }
+
+        impl Settings {
+            /// The configuration given for `name`, if one is.
+            pub fn config(&self, name: BackendName) -> Option<AnyBackend> {
+                match name {
+                    $(BackendName::$variant => self.$field.clone().map(AnyBackend::$variant),)*
+                }
+            }
+
+            /// Gives its backend `config`, replacing what it had.
+            pub fn set_config(&mut self, config: AnyBackend) {
+                match config {
+                    $(AnyBackend::$variant(c) => self.$field = Some(c),)*
+                }
+            }
+        }
+    };
+}
+
+super::backends!(settings);
 
 /// The backend settings of a command line (`translate`, `align --backend`): one endpoint,
 /// model and timeout, for whichever service is in use (with `tm`, for its fallback).
@@ -215,8 +172,14 @@ pub struct Flags {
 }
 
 impl Flags {
-    fn uses(&self, name: BackendName) -> bool {
-        self.backend.unwrap_or(BackendName::Tm) == name || self.fallback == Some(name)
+    /// The backend the flags choose (the default one without `--backend`).
+    pub fn backend(&self) -> BackendName {
+        self.backend.unwrap_or_default()
+    }
+
+    /// Whether `name` is the backend or its fallback.
+    pub fn uses(&self, name: BackendName) -> bool {
+        self.backend() == name || self.fallback == Some(name)
     }
 }
 
@@ -230,88 +193,25 @@ impl Settings {
         from: &Lang,
         to: &Lang,
     ) -> Result<Settings, SettingsError> {
-        let fail = |key: &'static str, message: &str| {
-            Err(SettingsError {
-                key,
-                message: message.into(),
-            })
-        };
-        let backend = flags.backend.unwrap_or(BackendName::Tm);
-        if backend != BackendName::Tm && !flags.memories.is_empty() {
-            return fail(
-                "memory",
-                "--memory is for --backend tm (to use a memory before a service, give \
-                 --backend tm --fallback NAME)",
-            );
-        }
-        if backend == BackendName::Tm && flags.memories.is_empty() {
-            return fail(
-                "memory",
-                "the tm backend needs a translation memory: give --memory FILE (TMX, or TSV of \
-                 French<TAB>English pairs), or choose a machine translation backend with \
-                 --backend deepl|libretranslate|openai|command",
-            );
-        }
-        if !flags.program.is_empty() && !flags.uses(BackendName::Command) {
-            return fail(
-                "command",
-                "a program after `--` is for --backend command (or --fallback command)",
-            );
+        for name in BackendName::ALL {
+            name.check_flags(flags)?;
         }
         let timeout_secs = flags
             .timeout_secs
             .unwrap_or(super::DEFAULT_TIMEOUT.as_secs_f64());
         if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
-            return fail("timeout", "--timeout must be a positive number of seconds");
+            return Err(SettingsError::new(
+                "timeout",
+                "--timeout must be a positive number of seconds",
+            ));
         }
         let mut settings = Settings {
-            backend,
+            backend: flags.backend(),
             fallback: flags.fallback,
             ..base
         };
-        if backend == BackendName::Tm {
-            let mut memory = MemoryConfig::new(flags.memories.clone());
-            memory.threshold = flags.threshold;
-            memory.source_lang = from.code().to_string();
-            memory.target_lang = to.code().to_string();
-            settings.tm = Some(memory);
-        }
-        if flags.uses(BackendName::Deepl) {
-            settings.deepl = Some(DeeplConfig {
-                endpoint: flags.endpoint.clone(),
-                target_variant: flags.target_variant,
-                formality: flags.formality,
-                timeout_secs,
-                ..DeeplConfig::default()
-            });
-        }
-        if flags.uses(BackendName::Libretranslate) {
-            settings.libretranslate = Some(LibreTranslateConfig {
-                endpoint: flags.endpoint.clone(),
-                timeout_secs,
-                ..LibreTranslateConfig::default()
-            });
-        }
-        if flags.uses(BackendName::Openai) {
-            settings.openai = Some(OpenAiConfig {
-                endpoint: flags.endpoint.clone(),
-                model: flags.model.clone(),
-                timeout_secs,
-                ..OpenAiConfig::default()
-            });
-        }
-        if flags.uses(BackendName::Command) {
-            let Some((program, rest)) = flags.program.split_first() else {
-                return fail(
-                    "command",
-                    "the command backend needs a program after `--`, e.g. passerelle translate \
-                     FILE --backend command -- translateLocally -m fr-en-tiny",
-                );
-            };
-            let mut config = CommandConfig::new(program.clone(), rest.to_vec());
-            config.format = flags.command_format;
-            config.timeout_secs = timeout_secs;
-            settings.command = Some(config);
+        for &name in BackendName::ALL.iter().filter(|&&b| flags.uses(b)) {
+            settings.set_config(name.config_from_flags(flags, from, to, timeout_secs)?);
         }
         Ok(settings)
     }
@@ -323,47 +223,45 @@ impl Settings {
 
     /// Whether a machine (not only a local memory) translates: its results are worth caching.
     pub fn machine(&self) -> bool {
-        self.backend != BackendName::Tm || self.fallback.is_some()
+        self.backend.spec().machine || self.fallback.is_some()
+    }
+
+    /// The configuration of `name`: the one given, else its default.
+    fn config_or_default(&self, name: BackendName) -> Option<AnyBackend> {
+        self.config(name).or_else(|| name.unconfigured())
     }
 
     /// Fills in the keys the settings leave out, for the backends in use, from `lookup` (given
     /// the variable's name: [`BackendName::key_variable`]).
     pub fn fill_keys(&mut self, lookup: impl Fn(&str) -> Option<Secret>) {
-        let key = |name: BackendName| name.key_variable().and_then(&lookup);
-        if self.uses(BackendName::Deepl) {
-            let c = self.deepl.get_or_insert_with(DeeplConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = key(BackendName::Deepl);
+        for &name in BackendName::ALL {
+            let Some(variable) = name.key_variable() else {
+                continue;
+            };
+            if !self.uses(name) {
+                continue;
             }
-        }
-        if self.uses(BackendName::Libretranslate) {
-            let c = self
-                .libretranslate
-                .get_or_insert_with(LibreTranslateConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = key(BackendName::Libretranslate);
+            let Some(mut config) = self.config_or_default(name) else {
+                continue;
+            };
+            if let Some(key) = config.config_mut().key() {
+                if key.is_none() {
+                    *key = lookup(variable);
+                }
             }
-        }
-        if self.uses(BackendName::Openai) {
-            let c = self.openai.get_or_insert_with(OpenAiConfig::default);
-            if c.api_key.is_none() {
-                c.api_key = key(BackendName::Openai);
-            }
+            self.set_config(config);
         }
     }
 
-    /// A backend in use that cannot work without a key it lacks: DeepL always needs one,
-    /// OpenAI's own service too (a local server named by its endpoint does not).
+    /// A backend in use that cannot work without a key it lacks (DeepL always needs one,
+    /// OpenAI's own service too, a local server named by its endpoint does not).
     pub fn missing_key(&self) -> Option<BackendName> {
-        if self.uses(BackendName::Deepl) && self.deepl.as_ref().is_none_or(|c| c.api_key.is_none())
-        {
-            return Some(BackendName::Deepl);
-        }
-        let openai_unreachable = |c: &OpenAiConfig| c.api_key.is_none() && c.endpoint.is_none();
-        if self.uses(BackendName::Openai) && self.openai.as_ref().is_none_or(openai_unreachable) {
-            return Some(BackendName::Openai);
-        }
-        None
+        BackendName::ALL.iter().copied().find(|&name| {
+            self.uses(name)
+                && self
+                    .config_or_default(name)
+                    .is_some_and(|c| c.config().key_missing())
+        })
     }
 
     /// The backend configuration to build, its fallback included.
@@ -374,7 +272,7 @@ impl Settings {
                 message: "a fallback is for the tm backend (memory misses go to it)".into(),
             });
         }
-        if self.fallback == Some(BackendName::Tm) {
+        if self.fallback.is_some_and(|f| !f.spec().fallback) {
             return Err(SettingsError {
                 key: "fallback",
                 message: "the fallback must be a machine translation backend".into(),
@@ -399,27 +297,14 @@ impl Settings {
     }
 
     fn service(&self, name: BackendName) -> Result<AnyBackend, SettingsError> {
-        Ok(match name {
-            BackendName::Tm => AnyBackend::Tm(self.tm.clone().ok_or_else(|| {
-                SettingsError {
-                    key: "tm.memories",
-                    message: "the tm backend needs a translation memory (TMX, or TSV of \
-                          source<TAB>target pairs)"
-                        .into(),
-                }
-            })?),
-            BackendName::Deepl => AnyBackend::Deepl(self.deepl.clone().unwrap_or_default()),
-            BackendName::Libretranslate => {
-                AnyBackend::LibreTranslate(self.libretranslate.clone().unwrap_or_default())
-            }
-            BackendName::Openai => AnyBackend::Openai(self.openai.clone().unwrap_or_default()),
-            BackendName::Command => {
-                AnyBackend::Command(self.command.clone().ok_or_else(|| SettingsError {
-                    key: "command.program",
-                    message: "the command backend needs a program to run".into(),
-                })?)
-            }
-        })
+        self.config_or_default(name)
+            .ok_or_else(|| match &name.spec().required {
+                Some(required) => SettingsError::new(required.key, required.message),
+                None => SettingsError::new(
+                    name.name(),
+                    format!("the {name} backend needs a [translate.{name}] table"),
+                ),
+            })
     }
 
     /// How the engine batches and retries.
