@@ -8,12 +8,13 @@
 //! ```
 //!
 //! * [`text`]: spans, languages, segments, input decoding and line/column lookup.
-//! * [`segment`]: sentence segmentation for French, English and other languages.
+//! * [`segment`]: sentence segmentation for French, English, German and other languages;
+//!   [`lang`]: what passerelle knows about each language, one profile per language.
 //! * [`translate`]: translation backends (DeepL, LibreTranslate, OpenAI-compatible servers, an
 //!   external program, an offline translation memory) and the engine that batches, retries and
 //!   caches their requests.
 //! * [`glossary`]: glossaries (TSV, CSV, TBX) and inflection-aware term matching;
-//!   [`numbers`]: numbers in digits, compared across French and English conventions.
+//!   [`numbers`]: numbers in digits, compared across locales (decimal comma or point).
 //! * [`check`]: terminology, names, numbers, untranslated, consistency, placeholder, markup and
 //!   URL checks of a bitext; [`protect`]: the placeholders, tags, URLs and e-mail addresses a
 //!   translation must keep.

@@ -742,7 +742,27 @@ mod tests {
             words("sept mois", &Lang::Fr)[0].value,
             Value::Decimal("7".into())
         );
-        assert!(words("seven", &Lang::Other("de".into())).is_empty());
+        // A language without a profile (Dutch) has no number words.
+        assert!(words("zeven", &Lang::Other("nl".into())).is_empty());
+    }
+
+    #[test]
+    fn german_decimal_commas_and_number_words() {
+        let de = Lang::parse("de").unwrap();
+        assert_eq!(values("3,5 Prozent", de.clone()), ["3.5"]);
+        assert_eq!(values("1.000 Euro", de.clone()), ["1000|1"]);
+        assert_eq!(values("1.000.000", de.clone()), ["1000000"]);
+        assert_eq!(values("1.234,56 €", de.clone()), ["1234.56"]);
+        // "am 3. Mai": the ordinal's period is not a decimal mark.
+        assert_eq!(values("am 3. Mai 2024", de.clone()), ["3", "2024"]);
+        let a = extract("3,5", &de);
+        let b = extract("3.5", &Lang::En);
+        assert!(a[0].matches(&b[0]));
+        let found: Vec<String> = words("Zwölf Verträge, drei Rechnungen; am dritten Tag.", &de)
+            .iter()
+            .map(|n| n.value.to_string())
+            .collect();
+        assert_eq!(found, ["12", "3", "3"]);
     }
     /// The extraction as first written, with a `String` for every value: the oracle the
     /// allocation-free one is compared with.

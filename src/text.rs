@@ -61,8 +61,9 @@ impl fmt::Display for Span {
 
 /// A language, as far as passerelle's rules are concerned.
 ///
-/// French and English have their own segmentation data (and, later, stemmers); any other code
-/// is accepted and handled by language-independent rules.
+/// French and English have their own variants; any other code is kept by its primary subtag,
+/// and gets its language's profile (`de`, see `crate::lang`) or, without one,
+/// language-independent rules.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Lang {
     Fr,

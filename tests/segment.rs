@@ -71,13 +71,37 @@ fn english_rules_apply_with_lang_en() {
 }
 
 #[test]
-fn any_language_code_is_accepted() {
+fn german_rules_apply_with_lang_de() {
     passerelle()
         .args(["segment", "--lang", "de"])
-        .write_stdin("Das ist gut. Wir gehen.")
+        .write_stdin(
+            "Er kam am 3. Mai nach Berlin. Das ist z. B. gut. Dr. Müller kommt.\n\n\
+             „Kommst du?“ Es waren 3. Dann ging er.",
+        )
         .assert()
         .success()
-        .stdout("Das ist gut.\nWir gehen.\n");
+        .stdout(
+            "Er kam am 3. Mai nach Berlin.\nDas ist z. B. gut.\nDr. Müller kommt.\n\n\
+             „Kommst du?“\nEs waren 3.\nDann ging er.\n",
+        );
+    // Its aliases name the same rules.
+    passerelle()
+        .args(["segment", "--lang", "deu"])
+        .write_stdin("Heute ist der 3. Oktober.")
+        .assert()
+        .success()
+        .stdout("Heute ist der 3. Oktober.\n");
+}
+
+#[test]
+fn any_language_code_is_accepted() {
+    // Dutch has no profile: the language-independent rules.
+    passerelle()
+        .args(["segment", "--lang", "nl"])
+        .write_stdin("Dat is goed. Wij gaan.")
+        .assert()
+        .success()
+        .stdout("Dat is goed.\nWij gaan.\n");
     passerelle()
         .args(["segment", "--lang", "12"])
         .write_stdin("x")

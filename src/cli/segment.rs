@@ -21,7 +21,8 @@ boundary only when it looks deliberate (a heading, a list item), not when it is 
 French rules know abbreviations (M., Mme, etc., cf., p. ex., c.-à-d., av. J.-C., n°), \
 initials, ordinals, decimal commas, guillemets with no-break spaces, speech tags after \
 quotes, and sentences glued together by scraped HTML (\"lundi.Joe Lopez\", \"Azure ?»Chers\"). \
-English has its own list (Mr., U.S., e.g., a.m.). Any other language code uses \
+English has its own list (Mr., U.S., e.g., a.m.); German too (z. B., usw., Dr., ordinals \
+such as \"am 3. Mai\", „…“ and »…« quotes). Any other language code uses \
 language-independent rules.";
 
 /// The help text, with the formats listed from the library's list.
@@ -45,7 +46,7 @@ pub(crate) struct SegmentArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     input: PathBuf,
 
-    /// Language of the text: `fr`, `en`, or any other code (language-independent rules).
+    /// Language of the text: `fr`, `en`, `de`, or any other code (language-independent rules).
     #[arg(short, long, default_value = "fr", value_name = "LANG")]
     lang: Lang,
 

@@ -996,6 +996,22 @@ mod tests {
         for (lang, form, text) in table {
             assert!(finds(lang.clone(), form, text), "{form} in {text}");
         }
+        // German through its Snowball stemmer (umlaut plurals, case endings) and its
+        // variants (feminine agent nouns, -mann/-leute).
+        let de = Lang::parse("de").unwrap();
+        for (form, text) in [
+            ("Vertrag", "Beide Verträge wurden unterschrieben."),
+            ("Vertrag", "in den Verträgen"),
+            ("Rechnung", "Die Rechnungen sind offen."),
+            ("offene Rechnung", "zwei offene Rechnungen"),
+            ("Lehrer", "Die Lehrerin kommt."),
+            ("Lehrer", "alle Lehrerinnen"),
+            ("Fachmann", "drei Fachleute"),
+        ] {
+            assert!(finds(de.clone(), form, text), "{form} in {text}");
+        }
+        // A compound is one word: the term is not found inside it.
+        assert!(!finds(de, "Rechnung", "die Rechnungsnummer"));
     }
 
     #[test]

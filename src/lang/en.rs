@@ -10,6 +10,8 @@ pub(super) static ENGLISH: Profile = Profile {
     segmentation: include_str!("data/en.txt"),
     sentence_pronouns: &[],
     inverted_pronouns: &[],
+    quotes: &[],
+    ordinal_period: false,
     elisions: &[],
     // "Microsoft's cloud" is about Microsoft.
     possessive_s: true,

@@ -28,6 +28,8 @@ pub(super) static FRENCH: Profile = Profile {
     inverted_pronouns: &[
         "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "ce",
     ],
+    quotes: &[],
+    ordinal_period: false,
     elisions: &[
         "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
     ],

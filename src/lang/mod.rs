@@ -1,15 +1,16 @@
 //! What passerelle knows about each language, one file per language: segmentation data,
-//! stemmer, number words and ordinal suffixes, inflection variants, display name and usual
-//! length. Every stage asks [`Lang::profile`] instead of testing for French or English itself.
+//! stemmer, number words and ordinal suffixes, quotation marks, inflection variants, display
+//! name and usual length. Every stage asks [`Lang::profile`] instead of testing for a language
+//! itself.
 //!
-//! Adding a language is one file here (copy `fr.rs`, fill it in, add a segmentation data file
-//! under `data/` if the language has abbreviations) plus one line in [`PROFILES`]. A language
-//! without a profile gets [`GENERIC`]: Unicode sentence boundaries with passerelle's guards,
-//! no stemming, no number words. This module holds data only; it segments, stems and matches
-//! nothing itself.
-
-mod en;
-mod fr;
+//! Adding a language is one new file plus data: write `CODE.rs` here with a `pub(super)
+//! static NAME: Profile` (copy `de.rs` or `fr.rs` and fill it in), put its segmentation data
+//! in `data/CODE.txt` (abbreviations, sentence starters, reporting verbs; see `data/fr.txt`
+//! for the format), and register it with one line, `CODE => NAME,`, in the `profiles!` list
+//! below, which declares the module and adds the profile to [`PROFILES`]. `Lang::parse` then
+//! finds it by its code and aliases; no other file changes. A language without a profile gets
+//! [`GENERIC`]: Unicode sentence boundaries with passerelle's guards, no stemming, no number
+//! words. This module holds data only; it segments, stems and matches nothing itself.
 
 use rust_stemmers::Algorithm;
 
@@ -35,6 +36,15 @@ pub struct Profile {
     /// Subject pronouns that follow a verb after a hyphen ("dit-il"): such a word never
     /// starts a sentence.
     pub inverted_pronouns: &'static [&'static str],
+    /// Quotation marks as this language pairs them, opening then closing (German `„…“` and
+    /// `»…«`), for marks whose direction differs from French and English use. The segmenter
+    /// reads such a closing mark glued after sentence punctuation as ending the sentence, and
+    /// such an opening mark as one a sentence may begin with; empty for the French and English
+    /// marks (`« » “ ” ‘ ’ "`), which it knows already.
+    pub quotes: &'static [(char, char)],
+    /// Whether a number followed by a period is an ordinal in this language ("am 3. Mai",
+    /// "Wilhelm II."): such a period then ends a sentence only before a likely sentence start.
+    pub ordinal_period: bool,
     /// Elided words split off the word they are glued to (`l'` in "l'entreprise").
     pub elisions: &'static [&'static str],
     /// Whether a possessive `'s` is dropped from a word ("Microsoft's" matches "Microsoft").
@@ -55,8 +65,22 @@ pub struct Profile {
     pub length: Option<f64>,
 }
 
-/// The languages with a profile. One line per language.
-pub static PROFILES: &[&Profile] = &[&fr::FRENCH, &en::ENGLISH];
+/// Declares each language's module and lists its profile in [`PROFILES`], so that a new
+/// language is registered in one place, with one line.
+macro_rules! profiles {
+    ($($module:ident => $profile:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// The languages with a profile, in the order of the `profiles!` list.
+        pub static PROFILES: &[&Profile] = &[$(&$module::$profile),*];
+    };
+}
+
+profiles! {
+    fr => FRENCH,
+    en => ENGLISH,
+    de => GERMAN,
+}
 
 /// The profile of every language without one of its own.
 pub static GENERIC: Profile = Profile {
@@ -67,6 +91,8 @@ pub static GENERIC: Profile = Profile {
     segmentation: "",
     sentence_pronouns: &[],
     inverted_pronouns: &[],
+    quotes: &[],
+    ordinal_period: false,
     elisions: &[],
     possessive_s: false,
     number_words: &[],
@@ -83,7 +109,6 @@ const NAMES: &[(&str, &str)] = &[
     ("ca", "Catalan"),
     ("cs", "Czech"),
     ("da", "Danish"),
-    ("de", "German"),
     ("el", "Greek"),
     ("es", "Spanish"),
     ("fi", "Finnish"),
@@ -172,7 +197,38 @@ mod tests {
         assert_eq!(Lang::parse("xyz").unwrap().name(), "xyz");
         assert!((Lang::Fr.length_ratio_to(&Lang::En) - 0.88).abs() < 1e-9);
         assert!((Lang::En.length_ratio_to(&Lang::Fr) - 1.0 / 0.88).abs() < 1e-9);
-        assert_eq!(Lang::Fr.length_ratio_to(&Lang::parse("de").unwrap()), 1.0);
+        // German has a profile; Dutch has none, so its ratio is one for one.
+        let de = Lang::parse("de").unwrap();
+        assert!((Lang::En.length_ratio_to(&de) - 1.0 / 0.86).abs() < 1e-9);
+        assert!(Lang::Fr.length_ratio_to(&de) > 1.0);
+        assert_eq!(Lang::parse("nl").unwrap().name(), "Dutch");
+        assert_eq!(Lang::Fr.length_ratio_to(&Lang::parse("nl").unwrap()), 1.0);
+    }
+
+    #[test]
+    fn german_is_registered_with_its_aliases() {
+        for code in ["de", "DE-at", "deu", "ger", "de_CH"] {
+            let lang = Lang::parse(code).unwrap();
+            assert_eq!(lang.code(), "de", "{code}");
+            assert_eq!(lang.profile().name, "German");
+        }
+        let de = Lang::parse("de").unwrap().profile();
+        assert_eq!(de.stemmer, Some(Algorithm::German));
+        assert!(de.decimal_comma && de.ordinal_period && !de.possessive_s);
+        assert!(de.elisions.is_empty());
+        let value = |w: &str| de.number_words.iter().find(|(x, _)| *x == w).map(|p| p.1);
+        assert_eq!(value("zwölf"), Some(12));
+        assert_eq!(value("dritten"), Some(3));
+        assert_eq!(value("zehnte"), Some(10));
+        // Every profile's codes are unique across profiles.
+        let mut codes: Vec<&str> = PROFILES
+            .iter()
+            .flat_map(|p| std::iter::once(p.code).chain(p.aliases.iter().copied()))
+            .collect();
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
     }
 
     #[test]

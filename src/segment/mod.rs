@@ -1,4 +1,5 @@
-//! Sentence segmentation: French, English, and a language-independent fallback.
+//! Sentence segmentation: French, English, German (each language with a profile in
+//! `crate::lang`), and a language-independent fallback.
 //!
 //! [`Segmenter`] cuts a text into paragraphs (blocks between blank lines) and each paragraph
 //! into sentences, returning byte spans into the original text. It never changes, drops or
@@ -12,7 +13,8 @@
 //! an initial, a dotted acronym, a number, a URL) and on what follows (a capital, a likely
 //! sentence starter, a lower-case speech tag after a quote, a glued capital as scraped HTML
 //! leaves it: "lundi.Joe", "Azure ?»Chers"). Brackets that close nearby suppress the
-//! boundaries inside them.
+//! boundaries inside them. What is language-specific (abbreviations, starters, which way a
+//! quotation mark points, whether "3." is an ordinal) comes from the language's profile.
 
 mod rules;
 
@@ -514,7 +516,7 @@ impl<'a> Scan<'a> {
     /// sentence start: the sentence ends with the bracket.
     fn after_bracket(&mut self, close: usize, emit: &mut dyn FnMut(Span)) {
         let inside = self.s[..close].trim_end();
-        if !ends_with_terminal(inside) {
+        if !ends_with_terminal(inside, &self.seg.rules.closers) {
             return;
         }
         let next = self.skip_ws(close + 1);
@@ -672,7 +674,7 @@ impl<'a> Scan<'a> {
     }
 
     fn opener_then_sentence(&self, next: usize, nc: char) -> bool {
-        if !OPENERS.contains(&nc) {
+        if !self.seg.rules.openers.contains(&nc) {
             return false;
         }
         let after = self.skip_hspace(next + nc.len_utf8());
@@ -722,18 +724,33 @@ impl<'a> Scan<'a> {
 
         // A single period.
         let (word_start, kind) = self.word_before(i);
+        if !quoted
+            && self.seg.rules.ordinal_period
+            && matches!(kind, WordKind::Number | WordKind::Plain)
+            && is_ordinal_numeral(&self.s[word_start..i])
+        {
+            // "am 3. Mai", "im 19. Jahrhundert", "Wilhelm II. dankte ab": in a language that
+            // marks ordinals with a period, the period after a number ends a sentence only
+            // before a word that typically opens one ("Es waren 3. Dann ging er", "Die Antwort
+            // ist 42. Sie stimmt"), never before a lower-case word or a digit ("vom 3. bis 5.
+            // Mai"). Between a number and a capitalised noun ("Es waren 12. Mitglieder kamen
+            // später") nothing tells an ordinal from a sentence end; the ordinal is by far the
+            // commoner, so the sentence goes on. A closing quote after the period ends it.
+            return self.likely_sentence_start(next);
+        }
         if glued {
             if quoted {
                 return matches!(
                     kind,
                     WordKind::Plain | WordKind::Number | WordKind::AbbrevLike
-                ) && (nc.is_uppercase() || nc == '«' || nc == '“');
+                ) && (nc.is_uppercase() || self.seg.rules.glued_openers.contains(&nc));
             }
+            let closers = &self.seg.rules.closers;
             let before_ok = self
                 .char_before(i)
-                .is_some_and(|c| c.is_lowercase() || c.is_numeric() || CLOSERS.contains(&c));
-            let opener = matches!(nc, '«' | '“');
-            let after_closer = self.char_before(i).is_some_and(|c| CLOSERS.contains(&c));
+                .is_some_and(|c| c.is_lowercase() || c.is_numeric() || closers.contains(&c));
+            let opener = self.seg.rules.glued_openers.contains(&nc);
+            let after_closer = self.char_before(i).is_some_and(|c| closers.contains(&c));
             let word_ok = match kind {
                 _ if after_closer => true,
                 WordKind::Number => true,
@@ -776,7 +793,7 @@ impl<'a> Scan<'a> {
     /// A capital glued to the previous sentence that really starts a word: "Joe", "C'est",
     /// "À", but not "NET" in ".NET" or "WriteLine" in "Console.WriteLine".
     fn glued_capital(&self, next: usize, nc: char) -> bool {
-        if matches!(nc, '«' | '“') {
+        if self.seg.rules.glued_openers.contains(&nc) {
             return true;
         }
         if !nc.is_uppercase() {
@@ -878,8 +895,8 @@ impl<'a> Scan<'a> {
         let mut quoted = false;
         loop {
             match self.char_at(j) {
-                Some(c) if CLOSERS.contains(&c) => {
-                    quoted |= QUOTES.contains(&c);
+                Some(c) if self.seg.rules.closers.contains(&c) => {
+                    quoted |= self.seg.rules.closing_quotes.contains(&c);
                     j += c.len_utf8();
                 }
                 Some(c) if SUPERSCRIPT_DIGITS.contains(&c) => j += c.len_utf8(),
@@ -897,7 +914,7 @@ impl<'a> Scan<'a> {
                     // French closing guillemet after a (no-break) space: "? »".
                     let k = self.skip_hspace(j);
                     match self.char_at(k) {
-                        Some(q @ ('»' | '”' | '›')) => {
+                        Some(q) if self.seg.rules.spaced_closers.contains(&q) => {
                             quoted = true;
                             j = k + q.len_utf8();
                         }
@@ -907,7 +924,9 @@ impl<'a> Scan<'a> {
                             let after = self.char_at(k + 1);
                             let then = self.char_at(self.skip_ws(k + 1));
                             let closes = after.is_none_or(|c| {
-                                c.is_whitespace() || CLOSERS.contains(&c) || ".,;:!?".contains(c)
+                                c.is_whitespace()
+                                    || self.seg.rules.closers.contains(&c)
+                                    || ".,;:!?".contains(c)
                             }) && !then.is_some_and(char::is_uppercase);
                             if closes {
                                 quoted = true;
@@ -933,10 +952,12 @@ impl<'a> Scan<'a> {
         let Some(last) = token.chars().next_back() else {
             return (i, WordKind::Plain); // a period after a space
         };
-        if CLOSERS.contains(&last) {
+        let rules = self.seg.rules;
+        if rules.closers.contains(&last) {
             return (token_start, WordKind::Plain);
         }
-        let word = token.trim_start_matches(|c: char| OPENERS.contains(&c) || BULLETS.contains(&c));
+        let word =
+            token.trim_start_matches(|c: char| rules.openers.contains(&c) || BULLETS.contains(&c));
         let word_start = i - word.len();
         if word.is_empty() {
             return (word_start, WordKind::Plain);
@@ -955,7 +976,10 @@ impl<'a> Scan<'a> {
             return (word_start, WordKind::Plain);
         }
         let first_of_sentence = self.s[self.start..word_start].chars().all(|c| {
-            c.is_whitespace() || OPENERS.contains(&c) || BULLETS.contains(&c) || DASHES.contains(&c)
+            c.is_whitespace()
+                || rules.openers.contains(&c)
+                || BULLETS.contains(&c)
+                || DASHES.contains(&c)
         });
         (word_start, self.classify(word, first_of_sentence))
     }
@@ -1031,7 +1055,8 @@ impl<'a> Scan<'a> {
     /// ("Il", "The", "C'"), a French inversion ("Est-il"), or a title ("Mr.", "M.").
     fn likely_sentence_start(&self, next: usize) -> bool {
         let rest = &self.s[next..];
-        let rest = rest.trim_start_matches(|c: char| OPENERS.contains(&c) || c.is_whitespace());
+        let openers = &self.seg.rules.openers;
+        let rest = rest.trim_start_matches(|c: char| openers.contains(&c) || c.is_whitespace());
         let first = rest.chars().next().unwrap_or(' ');
         if !first.is_uppercase() {
             return false;
@@ -1072,18 +1097,23 @@ impl<'a> Scan<'a> {
         if next >= self.b.len() {
             return;
         }
-        let facts = *self.lines.get_or_insert_with(|| line_facts(self.s));
+        let closers = &self.seg.rules.closers;
+        let facts = *self
+            .lines
+            .get_or_insert_with(|| line_facts(self.s, closers));
         let line_start = self.s[..i].rfind('\n').map_or(0, |p| p + 1).max(self.start);
         let prev_line = self.s[line_start..prev_end].trim();
         let next_line_end = self.s[next..].find('\n').map_or(self.s.len(), |p| next + p);
         let next_line = self.s[next..next_line_end].trim_end();
 
-        if ends_with_terminal(prev_line) {
+        if ends_with_terminal(prev_line, closers) {
             return; // the punctuation rule has already decided
         }
         let boundary = starts_with_list_marker(next_line) || facts.list_like || {
             let first = next_line.chars().next().unwrap_or(' ');
-            let opens = first.is_uppercase() || first.is_numeric() || OPENERS.contains(&first);
+            let opens = first.is_uppercase()
+                || first.is_numeric()
+                || self.seg.rules.openers.contains(&first);
             let first_word = next_line
                 .split_whitespace()
                 .next()
@@ -1161,6 +1191,25 @@ fn is_dotted_abbreviation(word: &str) -> bool {
         })
 }
 
+/// A number as a language that marks ordinals with a period writes one before it: one to
+/// three digits ("3", "19", "125"; a four-digit number is most often a year ending a sentence,
+/// "Er starb 1945."), or a Roman numeral of two or more of I, V and X, as after a ruler's name
+/// ("Wilhelm II", "Ludwig XIV"; a single capital is an initial, and C, D, L and M make
+/// ordinary capitalised abbreviations such as "CD" and "DM").
+fn is_ordinal_numeral(word: &str) -> bool {
+    let n = word.len();
+    if word.bytes().all(|b| b.is_ascii_digit()) {
+        return (1..=3).contains(&n);
+    }
+    if !(2..=7).contains(&n) || !word.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')) {
+        return false;
+    }
+    // Tens (X, XX, XXX), then units in their one spelling (I to IX): 2 to 39.
+    let units = word.trim_start_matches('X');
+    word.len() - units.len() <= 3
+        && ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"].contains(&units)
+}
+
 fn is_list_marker(word: &str) -> bool {
     let n = word.chars().count();
     (1..=3).contains(&n) && word.chars().all(|c| c.is_ascii_digit())
@@ -1222,12 +1271,14 @@ fn starts_with_list_marker(line: &str) -> bool {
         && (marker.chars().all(|c| c.is_ascii_digit()) || tail.starts_with(')'))
 }
 
-fn ends_with_terminal(line: &str) -> bool {
-    let line = line.trim_end_matches(|c: char| CLOSERS.contains(&c) || c.is_whitespace());
+/// Whether `line` ends with sentence punctuation, before any of `closers` (the language's
+/// closing quotes and brackets).
+fn ends_with_terminal(line: &str, closers: &[char]) -> bool {
+    let line = line.trim_end_matches(|c: char| closers.contains(&c) || c.is_whitespace());
     line.ends_with(['.', '?', '!', '…', '‽'])
 }
 
-fn line_facts(para: &str) -> LineFacts {
+fn line_facts(para: &str, closers: &[char]) -> LineFacts {
     let mut max_len = 0;
     let mut any_terminal = false;
     let mut all_capital = true;
@@ -1237,7 +1288,7 @@ fn line_facts(para: &str) -> LineFacts {
             continue;
         }
         max_len = max_len.max(line.chars().count());
-        any_terminal |= ends_with_terminal(line);
+        any_terminal |= ends_with_terminal(line, closers);
         let first = line.chars().next().unwrap_or(' ');
         all_capital &= first.is_uppercase() || BULLETS.contains(&first) || first.is_numeric();
     }

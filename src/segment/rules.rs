@@ -1,5 +1,6 @@
 //! Per-language segmentation data: abbreviation classes, sentence starters and pronouns,
-//! parsed once from the language profile's data (`lang/data/fr.txt`, `lang/data/en.txt`).
+//! quotation marks and whether "3." is an ordinal, parsed once from the language profile and
+//! its data file (`lang/data/fr.txt`, `en.txt`, `de.txt`).
 //!
 //! This module only answers "what kind of word is this?"; the decisions are made in
 //! `segment::mod`. Languages without a data file get empty lists, which makes the segmenter
@@ -38,6 +39,22 @@ pub struct LangRules {
     pub inverted_pronouns: &'static [&'static str],
     /// Which bytes begin one of `sentence_pronouns`: the scanner's dispatch on each byte.
     pub pronoun_first: [bool; 256],
+    /// Whether a number followed by a period is an ordinal ("am 3. Mai"): see
+    /// [`Profile::ordinal_period`].
+    pub ordinal_period: bool,
+    /// Closing quotes and brackets: the scanner's shared ones plus the language's own closing
+    /// quotation marks (German `“` and `«`).
+    pub closers: Vec<char>,
+    /// Opening quotes and brackets, the language's own opening marks (German `»`) included.
+    pub openers: Vec<char>,
+    /// The closing quotation marks among `closers`: after one, a lower-case word is a speech
+    /// tag.
+    pub closing_quotes: Vec<char>,
+    /// Quotation marks that open a sentence glued to the previous one ("lundi.«Bonjour").
+    pub glued_openers: Vec<char>,
+    /// Closing marks the French write after a space ("? »"): not those that open a quotation
+    /// in this language (German `»`).
+    pub spaced_closers: Vec<char>,
 }
 
 impl LangRules {
@@ -136,6 +153,14 @@ impl LangRules {
         for p in profile.sentence_pronouns {
             rules.pronoun_first[usize::from(p.as_bytes()[0])] = true;
         }
+        rules.ordinal_period = profile.ordinal_period;
+        for &(open, close) in profile.quotes {
+            add(&mut rules.openers, open);
+            add(&mut rules.glued_openers, open);
+            rules.spaced_closers.retain(|c| *c != open);
+            add(&mut rules.closers, close);
+            add(&mut rules.closing_quotes, close);
+        }
         rules
     }
 }
@@ -150,7 +175,20 @@ impl Default for LangRules {
             sentence_pronouns: &[],
             inverted_pronouns: &[],
             pronoun_first: [false; 256],
+            ordinal_period: false,
+            closers: super::CLOSERS.to_vec(),
+            openers: super::OPENERS.to_vec(),
+            closing_quotes: super::QUOTES.to_vec(),
+            glued_openers: vec!['«', '“'],
+            spaced_closers: vec!['»', '”', '›'],
         }
+    }
+}
+
+/// Adds `c` to `set` unless it is there already.
+fn add(set: &mut Vec<char>, c: char) {
+    if !set.contains(&c) {
+        set.push(c);
     }
 }
 
@@ -204,9 +242,23 @@ mod tests {
         assert!(en.is_starter("How"));
         assert!(en.is_reporting_verb("asked"));
         assert!(fr.is_reporting_verb("demandé"));
-        let generic = for_lang(&Lang::Other("de".into()));
+        let de = for_lang(&Lang::parse("de").unwrap());
+        assert_eq!(de.abbreviation("Dr"), Some(AbbrevKind::Title));
+        assert_eq!(de.abbreviation("z.B"), Some(AbbrevKind::Internal));
+        assert_eq!(de.abbreviation("Usw"), Some(AbbrevKind::Ambiguous));
+        assert!(de.is_starter("Dann"));
+        assert!(de.is_reporting_verb("fragte"));
+        assert!(de.ordinal_period && !fr.ordinal_period && !en.ordinal_period);
+        // German pairs „…“ and »…«: `“` and `«` close, `»` opens, and no space comes before a
+        // closing mark.
+        assert!(de.closers.contains(&'“') && de.closing_quotes.contains(&'«'));
+        assert!(de.openers.contains(&'»') && !de.spaced_closers.contains(&'»'));
+        assert!(!fr.closers.contains(&'“') && fr.spaced_closers.contains(&'»'));
+        // Languages without a profile (Dutch here) keep the generic rules.
+        let generic = for_lang(&Lang::Other("nl".into()));
         assert_eq!(generic.abbreviation("etc"), None);
         assert!(!generic.has_starters);
+        assert!(!generic.ordinal_period);
     }
 
     #[test]

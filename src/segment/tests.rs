@@ -1,5 +1,5 @@
-//! Tables of segmentation cases, one per phenomenon, in French and English, plus the span
-//! invariants on arbitrary text.
+//! Tables of segmentation cases, one per phenomenon, in French, English and German, plus the
+//! span invariants on arbitrary text.
 
 use super::*;
 use proptest::prelude::*;
@@ -585,16 +585,195 @@ fn english() {
 
 #[test]
 fn other_languages_use_generic_rules() {
+    // Dutch has no profile: Unicode boundaries with the language-independent guards.
     check(
-        Lang::Other("de".into()),
+        Lang::Other("nl".into()),
         &[
-            ("Das ist gut. Wir gehen.", &["Das ist gut.", "Wir gehen."]),
+            ("Dat is goed. Wij gaan.", &["Dat is goed.", "Wij gaan."]),
             (
-                "Das ist gut? Ja! Sicher.",
-                &["Das ist gut?", "Ja!", "Sicher."],
+                "Is het goed? Ja! Zeker.",
+                &["Is het goed?", "Ja!", "Zeker."],
             ),
-            ("Er kennt J. Müller gut.", &["Er kennt J. Müller gut."]),
-            ("Er sagt z.B. nichts.", &["Er sagt z.B. nichts."]),
+            ("Hij kent J. Jansen goed.", &["Hij kent J. Jansen goed."]),
+            ("Hij zegt o.a. niets.", &["Hij zegt o.a. niets."]),
+            // Without German's profile, "3." before a capital ends a sentence.
+            ("Het was 3. Mei kwam.", &["Het was 3.", "Mei kwam."]),
+        ],
+    );
+}
+
+#[test]
+fn german_ordinals_and_dates() {
+    check(
+        Lang::parse("de").unwrap(),
+        &[
+            (
+                "Er kam am 3. Mai nach Berlin.",
+                &["Er kam am 3. Mai nach Berlin."],
+            ),
+            (
+                "Der 2. Weltkrieg endete 1945. Danach begann der Wiederaufbau.",
+                &[
+                    "Der 2. Weltkrieg endete 1945.",
+                    "Danach begann der Wiederaufbau.",
+                ],
+            ),
+            (
+                "Im 19. Jahrhundert wuchs die Stadt. Sie hat heute 3,5 Millionen Einwohner.",
+                &[
+                    "Im 19. Jahrhundert wuchs die Stadt.",
+                    "Sie hat heute 3,5 Millionen Einwohner.",
+                ],
+            ),
+            (
+                "Das Gesetz gilt ab dem 1. Januar 2024. Es ersetzt die alte Regel.",
+                &[
+                    "Das Gesetz gilt ab dem 1. Januar 2024.",
+                    "Es ersetzt die alte Regel.",
+                ],
+            ),
+            (
+                "Heute ist der 3. Oktober. Wir feiern.",
+                &["Heute ist der 3. Oktober.", "Wir feiern."],
+            ),
+            (
+                "Die Messe läuft vom 3. bis 5. Mai in Köln.",
+                &["Die Messe läuft vom 3. bis 5. Mai in Köln."],
+            ),
+            (
+                "Zum 100. Geburtstag kamen alle.",
+                &["Zum 100. Geburtstag kamen alle."],
+            ),
+            // Without a space, as in quick writing.
+            ("Er kam am 3.Mai an.", &["Er kam am 3.Mai an."]),
+            // A sentence ending in a number breaks before a word that typically opens one.
+            (
+                "Es waren 3. Dann ging er.",
+                &["Es waren 3.", "Dann ging er."],
+            ),
+            (
+                "Die Antwort ist 42. Sie stimmt.",
+                &["Die Antwort ist 42.", "Sie stimmt."],
+            ),
+            (
+                "Das kostet 20 Euro. Wir zahlen.",
+                &["Das kostet 20 Euro.", "Wir zahlen."],
+            ),
+            // Ambiguous: a number, a period, a capitalised noun. Read as an ordinal.
+            (
+                "Es waren 12. Mitglieder kamen später.",
+                &["Es waren 12. Mitglieder kamen später."],
+            ),
+            // Roman numerals after a ruler's name are ordinals too.
+            (
+                "Wilhelm II. dankte 1918 ab. Ludwig XIV. regierte lange.",
+                &["Wilhelm II. dankte 1918 ab.", "Ludwig XIV. regierte lange."],
+            ),
+            // A closing quote after the number ends the sentence.
+            (
+                "Er rief: „Wir sind 3.“ Dann lachte er.",
+                &["Er rief: „Wir sind 3.“", "Dann lachte er."],
+            ),
+            // At the start of a paragraph "1." is a list marker, as in every language.
+            (
+                "1. Einleitung 2. Methoden",
+                &["1. Einleitung", "2. Methoden"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn german_abbreviations() {
+    check(
+        Lang::parse("de").unwrap(),
+        &[
+            (
+                "Das ist z. B. gut. Er geht.",
+                &["Das ist z. B. gut.", "Er geht."],
+            ),
+            ("Das ist z.B. gut. Er geht.", &["Das ist z.B. gut.", "Er geht."]),
+            ("Dr. Müller kommt.", &["Dr. Müller kommt."]),
+            (
+                "Prof. Dr. Schmidt und Hr. Meier kamen. Fr. Weber fehlte.",
+                &["Prof. Dr. Schmidt und Hr. Meier kamen.", "Fr. Weber fehlte."],
+            ),
+            (
+                "Das heißt, d. h. wir gehen. Vgl. S. 12 und Abs. 3, Art. 5 GG.",
+                &["Das heißt, d. h. wir gehen.", "Vgl. S. 12 und Abs. 3, Art. 5 GG."],
+            ),
+            (
+                "Er kaufte ca. 20 Äpfel, Birnen usw. und ging.",
+                &["Er kaufte ca. 20 Äpfel, Birnen usw. und ging."],
+            ),
+            (
+                "Wir kauften Äpfel, Birnen usw. Dann gingen wir.",
+                &["Wir kauften Äpfel, Birnen usw.", "Dann gingen wir."],
+            ),
+            (
+                "Die Stadt hat 2 Mio. Einwohner. Sie wächst.",
+                &["Die Stadt hat 2 Mio. Einwohner.", "Sie wächst."],
+            ),
+            (
+                "Er wohnt in der Berliner Str. 5 bzw. ggf. inkl. Keller, evtl. u. a. mit Garten.",
+                &["Er wohnt in der Berliner Str. 5 bzw. ggf. inkl. Keller, evtl. u. a. mit Garten."],
+            ),
+            (
+                "Nr. 5 ist bzgl. der Kosten gut. Das war im 3. Jh. v. Chr. so.",
+                &["Nr. 5 ist bzgl. der Kosten gut.", "Das war im 3. Jh. v. Chr. so."],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn german_quotes_questions_and_numbers() {
+    check(
+        Lang::parse("de").unwrap(),
+        &[
+            (
+                "„Kommst du mit?“ Er nickte.",
+                &["„Kommst du mit?“", "Er nickte."],
+            ),
+            (
+                "„Kommst du mit?“, fragte sie. Er nickte.",
+                &["„Kommst du mit?“, fragte sie.", "Er nickte."],
+            ),
+            (
+                "Er sagte: „Ich komme.“ Dann ging er.",
+                &["Er sagte: „Ich komme.“", "Dann ging er."],
+            ),
+            (
+                "»Warum?« fragte sie. »Darum!« Er lachte.",
+                &["»Warum?« fragte sie.", "»Darum!«", "Er lachte."],
+            ),
+            (
+                "Er ging. »Warum?«, fragte sie.",
+                &["Er ging.", "»Warum?«, fragte sie."],
+            ),
+            (
+                "Er sagte: ‚Nein.‘ Sie schwieg.",
+                &["Er sagte: ‚Nein.‘", "Sie schwieg."],
+            ),
+            // Swiss German uses the French guillemets, without spaces.
+            ("«Kommst du?» Er nickte.", &["«Kommst du?»", "Er nickte."]),
+            (
+                "»Dr. Müller kommt.« Sie wartet.",
+                &["»Dr. Müller kommt.«", "Sie wartet."],
+            ),
+            (
+                "Die Inflation lag bei 3,5 Prozent. Das ist viel!",
+                &["Die Inflation lag bei 3,5 Prozent.", "Das ist viel!"],
+            ),
+            (
+                "Wie geht es dir? Gut! Und dir?",
+                &["Wie geht es dir?", "Gut!", "Und dir?"],
+            ),
+            ("Wirklich?! Ja… Na gut.", &["Wirklich?!", "Ja…", "Na gut."]),
+            (
+                "Der Preis stieg um 1.000 Euro. Die Kunden klagten.",
+                &["Der Preis stieg um 1.000 Euro.", "Die Kunden klagten."],
+            ),
         ],
     );
 }
@@ -731,6 +910,16 @@ fn tricky_text() -> impl Strategy<Value = String> {
         "• ",
         "1.",
         "2.",
+        "19.",
+        "II.",
+        "Mai",
+        "Dann",
+        "„",
+        "“",
+        "‚",
+        "‘",
+        "›",
+        "‹",
         "a)",
         "b)",
         "http://x.y/z?Q=1",
@@ -774,6 +963,7 @@ proptest! {
         assert_spans_cover(Lang::Fr, &text);
         assert_spans_cover(Lang::En, &text);
         assert_spans_cover(Lang::Other("de".into()), &text);
+        assert_spans_cover(Lang::Other("nl".into()), &text);
     }
 }
 
@@ -867,14 +1057,15 @@ fn scripts_without_the_latin_full_stop_or_without_capitals() {
             &["วันนี้อากาศดี เราไปสวนสาธารณะกันเถอะ"],
         )],
     );
+    // A Latin-script language without a profile, for contrast.
     check(
-        lang("de"),
+        lang("nl"),
         &[(
-            "Das Wetter ist schön. Wir gehen z. B. in den Park. Kommst du mit?",
+            "Het weer is mooi. We gaan o.a. naar het park. Ga je mee?",
             &[
-                "Das Wetter ist schön.",
-                "Wir gehen z. B. in den Park.",
-                "Kommst du mit?",
+                "Het weer is mooi.",
+                "We gaan o.a. naar het park.",
+                "Ga je mee?",
             ],
         )],
     );
