@@ -28,8 +28,8 @@ use crate::translate::{
 /// Who translates and how: shared by `translate` and `align --backend`.
 #[derive(Debug, Args)]
 pub(crate) struct BackendArgs {
-    /// Who translates: tm (an offline translation memory; the default for `translate`),
-    /// deepl, libretranslate, openai or command.
+    /// Who translates (the list below); `translate` uses the offline translation memory,
+    /// `tm`, by default.
     #[arg(short, long, value_enum, value_name = "NAME")]
     pub backend: Option<BackendName>,
 
