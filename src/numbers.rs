@@ -312,7 +312,7 @@ fn scan_number(text: &str, start: usize, lang: &Lang, out: &mut Vec<Found>) -> u
     let first = digits_at(bytes, start);
     let mut end = start + first;
 
-    if let Some((minutes, stop, alternative)) = time_at(text, start, end) {
+    if let Some((minutes, stop, alternative)) = time_at(text, start, end, lang.profile()) {
         push(
             out,
             Span::new(start, stop),
@@ -443,7 +443,12 @@ fn interpret(
 /// A time of day starting with the digits `start..end`: `14:30`, `14 h 30`, `14h`, `14
 /// heures`, `2:30 p.m.`, `2 pm`. Returns minutes after midnight, where the time ends, and the
 /// plain-number reading when the form may also be a duration (`24 h`, `3 heures`).
-fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Val>)> {
+fn time_at(
+    text: &str,
+    start: usize,
+    end: usize,
+    profile: &crate::lang::Profile,
+) -> Option<(u16, usize, Option<Val>)> {
     let bytes = text.as_bytes();
     if end - start > 2 {
         return None;
@@ -474,39 +479,67 @@ fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<V
     if hour > 24 {
         return None;
     }
-    // French "14 h 30", "14h30", "14 h", "14 heures".
-    let mut p = end;
-    if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
-        p += c.len_utf8();
-    }
-    if bytes.get(p) != Some(&b'h') {
-        return None;
-    }
-    let after_h = p + 1;
-    let rest = &text[after_h..];
-    let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
-    let plain = || Some(decimal(text, &[(start, end)], None));
-    if digits_at(bytes, after_h) == 2 {
-        let m: u16 = rest[..2].parse().ok()?;
-        return (m < 60 && word_ends(&rest[2..])).then_some((hour * 60 + m, after_h + 2, None));
-    }
-    if let Some(c) = rest.chars().next().filter(|c| is_group_space(*c)) {
-        let q = after_h + c.len_utf8();
-        if digits_at(bytes, q) == 2 && word_ends(&text[q + 2..]) {
-            let m: u16 = text[q..q + 2].parse().ok()?;
-            if m < 60 {
-                return Some((hour * 60 + m, q + 2, None));
+    hour_word(text, start, end, profile)
+}
+
+/// The rest of [`time_at`]: a time written with one of the language's hour words
+/// ([`crate::lang::Profile::hour_words`]): after the hour, with minutes glued to it or after a
+/// space ("14 h 30", "14h30", "14 Uhr 30"), or after minutes and a period ("14.30 Uhr").
+fn hour_word(
+    text: &str,
+    start: usize,
+    end: usize,
+    profile: &crate::lang::Profile,
+) -> Option<(u16, usize, Option<Val>)> {
+    let bytes = text.as_bytes();
+    let hour: u16 = text[start..end].parse().ok()?;
+    let word_ends = |at: usize| !text[at..].chars().next().is_some_and(char::is_alphanumeric);
+    let after_space = |p: usize| {
+        text[p..]
+            .chars()
+            .next()
+            .filter(|c| is_group_space(*c))
+            .map_or(p, |c| p + c.len_utf8())
+    };
+    // Two digits of minutes at `at`, ending a word.
+    let minutes_at = |at: usize| -> Option<u16> {
+        (digits_at(bytes, at) == 2 && word_ends(at + 2))
+            .then(|| text[at..at + 2].parse().ok())
+            .flatten()
+    };
+    // The hour words at `p` (after an optional space), with where each ends. Every word is
+    // tried: "h" also begins "heures", and only a word that ends where the text's word ends
+    // (or meets minutes) counts.
+    let words = move |p: usize| {
+        let p = after_space(p);
+        profile
+            .hour_words
+            .iter()
+            .filter(move |w| bytes[p..].starts_with(w.word.as_bytes()))
+            .map(move |w| (p + w.word.len(), w))
+    };
+    // "14.30 Uhr": minutes before the word.
+    if bytes.get(end) == Some(&b'.') {
+        if let Some(m) = minutes_at(end + 1).filter(|m| *m < 60) {
+            let word = words(end + 3).find(|&(stop, w)| w.after_minutes && word_ends(stop));
+            if let Some((stop, _)) = word {
+                return Some((hour * 60 + m, stop, None));
             }
         }
     }
-    if word_ends(rest) {
-        return Some((hour * 60, after_h, plain()));
-    }
-    for word in ["eures", "eure"] {
-        if let Some(tail) = rest.strip_prefix(word) {
-            if word_ends(tail) {
-                return Some((hour * 60, after_h + word.len(), plain()));
-            }
+    for (after, w) in words(end) {
+        // "14h30": glued minutes must be minutes.
+        if let Some(m) = minutes_at(after) {
+            return (m < 60).then_some((hour * 60 + m, after + 2, None));
+        }
+        // "14 h 30"; "14 h 75" is the hour and another number.
+        let q = after_space(after);
+        if let Some(m) = minutes_at(q).filter(|m| q > after && *m < 60) {
+            return Some((hour * 60 + m, q + 2, None));
+        }
+        if word_ends(after) {
+            let plain = w.duration.then(|| decimal(text, &[(start, end)], None));
+            return Some((hour * 60, after, plain));
         }
     }
     None
@@ -763,6 +796,36 @@ mod tests {
             .map(|n| n.value.to_string())
             .collect();
         assert_eq!(found, ["12", "3", "3"]);
+    }
+
+    #[test]
+    fn german_times_use_the_hour_word() {
+        let de = Lang::parse("de").unwrap();
+        assert_eq!(values("um 14 Uhr", de.clone()), ["14:00"]);
+        assert_eq!(values("um 14.30 Uhr", de.clone()), ["14:30"]);
+        assert_eq!(values("um 14:30 Uhr", de.clone()), ["14:30"]);
+        assert_eq!(values("um 14 Uhr 30", de.clone()), ["14:30"]);
+        assert_eq!(values("um 9.05 Uhr.", de.clone()), ["09:05"]);
+        // Not a time: a date, a minute count past 59, a word that only begins like one.
+        assert_eq!(values("am 15.05.2025", de.clone()), ["15", "5", "2025"]);
+        assert!(!values("14.75 Uhr", de.clone()).concat().contains(':'));
+        assert_eq!(values("14 Uhrwerke", de.clone()), ["14"]);
+        for (de_text, en) in [
+            ("14.30 Uhr", "2:30 p.m."),
+            ("14 Uhr", "2 pm"),
+            ("9 Uhr", "9:00"),
+        ] {
+            let a = extract(de_text, &de);
+            let b = extract(en, &Lang::En);
+            assert!(
+                a.len() == 1 && b.len() == 1 && a[0].matches(&b[0]),
+                "{de_text} = {en}"
+            );
+        }
+        // French hour words are French: "Uhr" is not a time there, "heures" not in German.
+        assert_eq!(values("14 Uhr", Lang::Fr), ["14"]);
+        assert_eq!(values("14 heures", de.clone()), ["14"]);
+        assert_eq!(values("14 heures", Lang::Fr), ["14:00|14"]);
     }
     /// The extraction as first written, with a `String` for every value: the oracle the
     /// allocation-free one is compared with.

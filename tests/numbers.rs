@@ -45,7 +45,7 @@ mod reference {
         let first = digits_at(bytes, start);
         let mut end = start + first;
 
-        if let Some((minutes, stop, alternative)) = time_at(text, start, end) {
+        if let Some((minutes, stop, alternative)) = time_at(text, start, end, lang) {
             push(
                 text,
                 out,
@@ -204,10 +204,16 @@ mod reference {
         s
     }
 
-    /// A time of day starting with the digits `start..end`: `14:30`, `14 h 30`, `14h`, `14
-    /// heures`, `2:30 p.m.`, `2 pm`. Returns minutes after midnight, where the time ends, and the
-    /// plain-number reading when the form may also be a duration (`24 h`, `3 heures`).
-    fn time_at(text: &str, start: usize, end: usize) -> Option<(u16, usize, Option<Value>)> {
+    /// A time of day starting with the digits `start..end`: `14:30`, `2:30 p.m.`, `2 pm`, and
+    /// the language's hour words (`14 h 30`, `14h`, `14 heures`, `14.30 Uhr`). Returns minutes
+    /// after midnight, where the time ends, and the plain-number reading when the form may
+    /// also be a duration (`24 h`, `3 heures`).
+    fn time_at(
+        text: &str,
+        start: usize,
+        end: usize,
+        lang: &Lang,
+    ) -> Option<(u16, usize, Option<Value>)> {
         let bytes = text.as_bytes();
         if end - start > 2 {
             return None;
@@ -238,39 +244,50 @@ mod reference {
         if hour > 24 {
             return None;
         }
-        // French "14 h 30", "14h30", "14 h", "14 heures".
-        let mut p = end;
-        if let Some(c) = text[p..].chars().next().filter(|c| is_group_space(*c)) {
-            p += c.len_utf8();
-        }
-        if bytes.get(p) != Some(&b'h') {
-            return None;
-        }
-        let after_h = p + 1;
-        let rest = &text[after_h..];
-        let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
+        // The language's hour words: "14 h 30", "14h30", "14 h", "14 heures", "14.30 Uhr".
+        let word_ends = |at: usize| !text[at..].chars().next().is_some_and(char::is_alphanumeric);
+        let skip_space = |p: usize| match text[p..].chars().next() {
+            Some(c) if is_group_space(c) => p + c.len_utf8(),
+            _ => p,
+        };
+        let two_digit_minutes = |at: usize| -> Option<u16> {
+            if digits_at(bytes, at) == 2 && word_ends(at + 2) {
+                text[at..at + 2].parse().ok()
+            } else {
+                None
+            }
+        };
         let plain = Some(Value::Decimal(canonical(&text[start..end], "")));
-        if digits_at(bytes, after_h) == 2 {
-            let m: u16 = rest[..2].parse().ok()?;
-            return (m < 60 && word_ends(&rest[2..])).then_some((hour * 60 + m, after_h + 2, None));
-        }
-        if let Some(c) = rest.chars().next().filter(|c| is_group_space(*c)) {
-            let q = after_h + c.len_utf8();
-            if digits_at(bytes, q) == 2 && word_ends(&text[q + 2..]) {
-                let m: u16 = text[q..q + 2].parse().ok()?;
-                if m < 60 {
-                    return Some((hour * 60 + m, q + 2, None));
+        let words = lang.profile().hour_words;
+        if bytes.get(end) == Some(&b'.') {
+            if let Some(m) = two_digit_minutes(end + 1) {
+                let p = skip_space(end + 3);
+                for w in words {
+                    let stop = p + w.word.len();
+                    if m < 60 && w.after_minutes && text[p..].starts_with(w.word) && word_ends(stop)
+                    {
+                        return Some((hour * 60 + m, stop, None));
+                    }
                 }
             }
         }
-        if word_ends(rest) {
-            return Some((hour * 60, after_h, plain));
-        }
-        for word in ["eures", "eure"] {
-            if let Some(tail) = rest.strip_prefix(word) {
-                if word_ends(tail) {
-                    return Some((hour * 60, after_h + word.len(), plain));
+        let p = skip_space(end);
+        for w in words {
+            if !text[p..].starts_with(w.word) {
+                continue;
+            }
+            let after = p + w.word.len();
+            if let Some(m) = two_digit_minutes(after) {
+                return (m < 60).then_some((hour * 60 + m, after + 2, None));
+            }
+            let q = skip_space(after);
+            if q > after {
+                if let Some(m) = two_digit_minutes(q).filter(|m| *m < 60) {
+                    return Some((hour * 60 + m, q + 2, None));
                 }
+            }
+            if word_ends(after) {
+                return Some((hour * 60, after, if w.duration { plain } else { None }));
             }
         }
         None
@@ -365,9 +382,9 @@ fn numeric_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
         "0", "1", "2", "3", "4", "5", "9", "00", "12", "14", "24", "25", "30", "59", "60", "000",
         "123", "2019", ",", ".", "'", ":", " ", "\u{a0}", "\u{202f}", "\u{2009}", "h", "H", " h ",
-        "heures", "eure", "am", "p.m.", "P.M", "a.m", "pm", "e", "er", "ème", "ÈME", "ᵉ", "ᵉʳ",
-        "th", "nd", "st", "rd", "x", "é", "€", "-", "four", "vingt", "Twenty", "premier", "İ", "Σ",
-        "ΣT", "ﬀ", "\n",
+        "heures", "eure", "Uhr", "uhr", "am", "p.m.", "P.M", "a.m", "pm", "e", "er", "ème", "ÈME",
+        "ᵉ", "ᵉʳ", "th", "nd", "st", "rd", "x", "é", "€", "-", "four", "vingt", "Twenty",
+        "premier", "İ", "Σ", "ΣT", "ﬀ", "\n",
     ]);
     prop::collection::vec(pieces, 0..30).prop_map(|p| p.concat())
 }
@@ -376,8 +393,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn extraction_equals_the_reference(text in numeric_text(), french in any::<bool>()) {
-        let lang = if french { Lang::Fr } else { Lang::En };
+    fn extraction_equals_the_reference(text in numeric_text(), which in 0..3usize) {
+        let lang = [Lang::Fr, Lang::En, Lang::parse("de").unwrap()][which].clone();
         prop_assert_eq!(extract(&text, &lang), reference::extract(&text, &lang));
         prop_assert_eq!(words(&text, &lang), reference::words(&text, &lang));
         let found = extract(&text, &lang);

@@ -1,7 +1,7 @@
 //! German: what passerelle knows about the language, in one place. Data only; the rules that
 //! use it live in the stages (`segment`, `glossary`, `numbers`).
 
-use super::Profile;
+use super::{HourWord, Profile};
 
 pub(super) static GERMAN: Profile = Profile {
     code: "de",
@@ -133,4 +133,14 @@ pub(super) static GERMAN: Profile = Profile {
     // has 115,772 characters to its French side's 112,219, 3 % more; with French at 1/0.88 of
     // English (`fr.rs`), that is 1.17 times English. 1/0.86 ≈ 1.163 rounds the two together.
     length: Some(1.0 / 0.86),
+    // "14 Uhr", "14.30 Uhr", "14:30 Uhr", "14 Uhr 30": always a time of day (a duration is
+    // "Stunden").
+    hour_words: &[
+        HourWord {
+            word: "Uhr",
+            duration: false,
+            after_minutes: true,
+        },
+        HourWord::after_hour("h", true),
+    ],
 };

@@ -1,6 +1,6 @@
 //! English: what passerelle knows about the language, in one place.
 
-use super::Profile;
+use super::{HourWord, Profile};
 
 pub(super) static ENGLISH: Profile = Profile {
     code: "en",
@@ -73,4 +73,6 @@ pub(super) static ENGLISH: Profile = Profile {
     ],
     plural_s_variants: false,
     length: Some(1.0),
+    // "24 h" is a duration more often than a time; "14 h 30" is still read as 14:30.
+    hour_words: &[HourWord::after_hour("h", true)],
 };

@@ -1,6 +1,6 @@
 //! French: what passerelle knows about the language, in one place.
 
-use super::Profile;
+use super::{HourWord, Profile};
 
 pub(super) static FRENCH: Profile = Profile {
     code: "fr",
@@ -85,4 +85,9 @@ pub(super) static FRENCH: Profile = Profile {
     plural_s_variants: true,
     // French runs about 14 % longer than English for the same content.
     length: Some(1.0 / 0.88),
+    hour_words: &[
+        HourWord::after_hour("h", true),
+        HourWord::after_hour("heures", true),
+        HourWord::after_hour("heure", true),
+    ],
 };

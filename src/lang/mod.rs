@@ -63,6 +63,32 @@ pub struct Profile {
     /// Characters this language uses for what English says in one, on average; `None` when
     /// unknown (lengths are then compared one for one).
     pub length: Option<f64>,
+    /// Words after an hour that make it a time of day, as written: French `h` ("14 h 30",
+    /// "14h30") and `heures`, German `Uhr` ("14 Uhr", "14.30 Uhr"). `14:30` and `2:30 p.m.`
+    /// are times in every language.
+    pub hour_words: &'static [HourWord],
+}
+
+/// A word that makes the number before it an hour of the day.
+#[derive(Debug)]
+pub struct HourWord {
+    pub word: &'static str,
+    /// The form may also be a duration ("24 h", "3 heures"): the plain number is kept as a
+    /// second reading.
+    pub duration: bool,
+    /// Minutes may come before the word, after a period: German "14.30 Uhr".
+    pub after_minutes: bool,
+}
+
+impl HourWord {
+    /// A word written after the hour, with the minutes after it ("14 h 30").
+    pub const fn after_hour(word: &'static str, duration: bool) -> HourWord {
+        HourWord {
+            word,
+            duration,
+            after_minutes: false,
+        }
+    }
 }
 
 /// Declares each language's module and lists its profile in [`PROFILES`], so that a new
@@ -98,6 +124,9 @@ pub static GENERIC: Profile = Profile {
     number_words: &[],
     ordinal_suffixes: &[],
     decimal_comma: false,
+    // "14 h 30" and "24 h" are read as times (or hours) whatever the language, as before
+    // languages had their own.
+    hour_words: &[HourWord::after_hour("h", true)],
     variants: &[],
     plural_s_variants: false,
     length: None,
