@@ -479,7 +479,7 @@ fn time_at(
     if hour > 24 {
         return None;
     }
-    hour_word(text, start, end, profile)
+    hour_word(text, hour, (start, end), profile)
 }
 
 /// The rest of [`time_at`]: a time written with one of the language's hour words
@@ -487,12 +487,11 @@ fn time_at(
 /// space ("14 h 30", "14h30", "14 Uhr 30"), or after minutes and a period ("14.30 Uhr").
 fn hour_word(
     text: &str,
-    start: usize,
-    end: usize,
+    hour: u16,
+    (start, end): (usize, usize),
     profile: &crate::lang::Profile,
 ) -> Option<(u16, usize, Option<Val>)> {
     let bytes = text.as_bytes();
-    let hour: u16 = text[start..end].parse().ok()?;
     let word_ends = |at: usize| !text[at..].chars().next().is_some_and(char::is_alphanumeric);
     let after_space = |p: usize| {
         text[p..]
