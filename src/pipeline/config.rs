@@ -438,7 +438,6 @@ fn all_formats() -> Vec<OutputFormat> {
 // ---------------------------------------------------------------------------------------
 
 impl Config {
-    /// Reads and validates a project file.
     /// The project file to use: `given`, else passerelle.toml in the current folder.
     pub fn find(given: Option<&Path>) -> Result<PathBuf, ConfigError> {
         let path = given.map_or_else(|| PathBuf::from(FILE_NAME), Path::to_path_buf);
@@ -480,6 +479,7 @@ impl Config {
         }
     }
 
+    /// Reads and validates a project file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read(path)
             .map_err(|e| ConfigError {
