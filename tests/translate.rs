@@ -1641,3 +1641,73 @@ fn openai_is_told_to_keep_placeholders_and_gets_markers() {
         "Bonjour @@PH1@@, vous avez @@PH2@@ messages."
     );
 }
+
+/// A port on 127.0.0.1 that nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_server_that_is_down_is_named_by_the_setting_that_points_at_it() {
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let dir = tempfile::tempdir().unwrap();
+    let (fr, en) = (dir.path().join("a.fr"), dir.path().join("a.en"));
+    std::fs::write(&fr, "Bonjour. Merci.\n").unwrap();
+    std::fs::write(&en, "Hello. Thanks.\n").unwrap();
+    let fast = ["--no-cache", "--max-retries", "0"];
+    let stderr = |o: std::process::Output| {
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8(o.stderr).unwrap()
+    };
+
+    let out = passerelle()
+        .args([
+            "translate",
+            "--backend",
+            "libretranslate",
+            "--endpoint",
+            &url,
+        ])
+        .args(fast)
+        .arg(&fr)
+        .output()
+        .unwrap();
+    let err = stderr(out);
+    assert!(
+        err.contains("is the server running, and is --endpoint right?"),
+        "{err}"
+    );
+
+    let out = passerelle()
+        .args(["align", "--embed-endpoint", &url, "--embed-model", "m"])
+        .args(fast)
+        .args([&fr, &en])
+        .output()
+        .unwrap();
+    let err = stderr(out);
+    assert!(
+        err.contains("is the server running, and is --embed-endpoint right?"),
+        "{err}"
+    );
+
+    std::fs::write(
+        dir.path().join("passerelle.toml"),
+        format!(
+            "[[document]]\nname = \"a\"\nsource = \"a.fr\"\n\n[translate]\nbackend = \
+             \"libretranslate\"\nmax_retries = 0\n\n[translate.libretranslate]\nendpoint = \
+             \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = passerelle()
+        .current_dir(dir.path())
+        .args(["run", "--no-cache"])
+        .output()
+        .unwrap();
+    let err = stderr(out);
+    assert!(
+        err.contains("is the server running, and is [translate.libretranslate] endpoint right?"),
+        "{err}"
+    );
+}

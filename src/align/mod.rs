@@ -96,6 +96,17 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The cost weights an alignment with `evidence` uses: those given, else the defaults
+    /// for that evidence.
+    pub fn weights_for(&self, evidence: &Evidence) -> CostWeights {
+        self.weights.unwrap_or(CostWeights::default_for(
+            evidence.translation.is_some(),
+            evidence.embeddings.is_some(),
+        ))
+    }
+}
+
 /// A review threshold (`--review-below`, `[align] review_below`): a confidence, in [0, 1].
 pub fn review_threshold(x: f64) -> Result<f32, String> {
     if (0.0..=1.0).contains(&x) {
@@ -160,10 +171,7 @@ pub fn align(
     }
     let scorer = evidence.embeddings.map(embedding::Scorer::new);
     let (src_units, tgt_units) = units(src, tgt, evidence, options);
-    let weights = options.weights.unwrap_or(CostWeights::default_for(
-        evidence.translation.is_some(),
-        scorer.is_some(),
-    ));
+    let weights = options.weights_for(&evidence);
     let mut model = Model::new(&src_units, &tgt_units, weights, scorer);
     let (mut path, scored) = search(&src_units, &tgt_units, &model, 0);
     // With a first alignment in hand, the length variance can be measured rather than

@@ -7,14 +7,15 @@ use std::time::Instant;
 
 use clap::Args;
 
+use super::backend::{open_cache, runtime, service_failure, translate_segments};
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::align::{self, Evidence, Side};
+use crate::align;
 use crate::error::{show_path, Error};
 use crate::files;
 use crate::formats::{AlignmentFormat, Written};
 use crate::glossary::Glossary;
-use crate::pipeline::pair::{align_sentences, translation_lines, Sentences};
+use crate::pipeline::pair::{read_translation, Embedding, PairAligner, Sentences};
 
 const ABOUT_HEAD: &str = "\
 Align the sentences of a text with those of its translation, as beads (1-1, 2-1, 1-2, 2-2, \
@@ -132,51 +133,6 @@ pub(crate) fn parse_score(text: &str) -> Result<f32, String> {
     align::review_threshold(x)
 }
 
-/// Embeds both sides (see `pipeline::embed_sides`) and says what it cost with `-v`.
-fn embed(
-    args: &AlignArgs,
-    config: crate::translate::embed::EmbedConfig,
-    src: &Side,
-    tgt: &Side,
-    verbosity: Verbosity,
-) -> Result<(align::Overlaps, align::Overlaps), Failure> {
-    let started = Instant::now();
-    let embedder = crate::translate::embed::Embedder::new(config)
-        .map_err(|e| Failure::Message(e.to_string()))?;
-    let cache = super::backend::open_cache(&args.backend)?;
-    let options = args.backend.base_settings().engine_options();
-    let (sides, stats) = super::backend::runtime()?
-        .block_on(crate::pipeline::embed_sides(
-            &embedder,
-            args.embed.embed_overlaps,
-            &src.sentences,
-            &tgt.sentences,
-            &cache,
-            &options,
-            None,
-        ))
-        .map_err(|e| match e {
-            crate::pipeline::PipelineError::Translate(
-                crate::translate::TranslateError::Engine(e),
-            ) => super::backend::engine_failure(e),
-            other => Failure::Message(other.to_string()),
-        })?;
-    if verbosity >= Verbosity::Verbose {
-        let _ = writeln!(
-            std::io::stderr(),
-            "passerelle: embeddings: {} texts ({} from cache, {} sent in {} requests, {} retries), {} dimensions, {:.2} s",
-            stats.segments,
-            stats.from_cache,
-            stats.sent,
-            stats.requests,
-            stats.retries,
-            sides.0.dim().max(sides.1.dim()),
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(sides)
-}
-
 pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
     if args.format.is_pair() && args.out.is_none() {
@@ -187,19 +143,19 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         .into());
     }
     args.backend.check_lone_flags()?;
-    let src = Sentences::read(&args.src, &args.langs.src_lang, args.presegmented)?;
-    let tgt = Sentences::read(&args.tgt, &args.langs.tgt_lang, args.presegmented)?;
+    let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
+    let src = Sentences::read(&args.src, from, args.presegmented)?;
+    let tgt = Sentences::read(&args.tgt, to, args.presegmented)?;
+    let glossary =
+        Glossary::load_or_empty(args.glossary.as_deref(), from, to)?.term_pairs(from, to);
     let translation = match (&args.translation, args.backend.backend) {
-        (Some(path), _) => Some(
-            translation_lines(&files::read_text(path)?, src.len())
-                .map_err(|e| Error::Input(format!("{}: {e}", show_path(path))))?,
-        ),
+        (Some(path), _) => Some(read_translation(path, src.len())?),
         (None, Some(_)) => {
-            let (_, outcome) = super::backend::translate_segments(
+            let (_, outcome) = translate_segments(
                 &args.backend,
-                &args.langs.src_lang,
-                &args.langs.tgt_lang,
-                args.glossary.as_deref(),
+                from,
+                to,
+                &glossary,
                 &src.one_line(),
                 verbosity,
             )?;
@@ -207,43 +163,62 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
         (None, None) => None,
     };
-    let glossary_pairs = match &args.glossary {
-        Some(path) => Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
-            .map_err(|e| Error::Input(e.to_string()))?
-            .term_pairs(&args.langs.src_lang, &args.langs.tgt_lang),
-        None => Vec::new(),
-    };
-    let vectors = match args.embed.config() {
-        Some(config) => Some(embed(&args, config, &src.side(), &tgt.side(), verbosity)?),
+    let embedding = match args.embed.config() {
+        Some(config) => Some(
+            Embedding::new(
+                config,
+                args.embed.embed_overlaps,
+                open_cache(&args.backend)?,
+                args.backend.base_settings().engine_options(),
+            )
+            .map_err(|e| Failure::Message(e.to_string()))?,
+        ),
         None => None,
     };
-    let evidence = Evidence {
-        translation: translation.as_deref(),
-        glossary: &glossary_pairs,
-        embeddings: vectors
-            .as_ref()
-            .map(|(src, tgt)| align::Embeddings { src, tgt }),
+    let aligner = PairAligner {
+        glossary,
+        embedding,
+        options: align::Options {
+            review_below: args.review_below,
+            src_lang: from.clone(),
+            tgt_lang: to.clone(),
+            weights: args.cost_weights,
+        },
     };
-    let options = align::Options {
-        review_below: args.review_below,
-        src_lang: args.langs.src_lang.clone(),
-        tgt_lang: args.langs.tgt_lang.clone(),
-        weights: args.cost_weights,
-    };
+    let (doc, report) = runtime()?
+        .block_on(aligner.align_sentences(
+            &show_path(&args.src),
+            &src,
+            &tgt,
+            translation.as_deref(),
+            None,
+        ))
+        .map_err(service_failure)?;
     if verbosity >= Verbosity::Verbose {
-        let weights = args.cost_weights.unwrap_or(align::CostWeights::default_for(
-            translation.is_some(),
-            vectors.is_some(),
-        ));
-        let list: Vec<String> = weights.to_vec().iter().map(|w| w.to_string()).collect();
-        let _ = writeln!(
-            std::io::stderr(),
-            "passerelle: cost weights {}",
-            list.join(",")
-        );
+        let mut err = std::io::stderr().lock();
+        if let Some(e) = &report.embedded {
+            let s = &e.stats;
+            let _ = writeln!(
+                err,
+                "passerelle: embeddings: {} texts ({} from cache, {} sent in {} requests, {} \
+                 retries), {} dimensions, {:.2} s",
+                s.segments,
+                s.from_cache,
+                s.sent,
+                s.requests,
+                s.retries,
+                e.dimensions,
+                e.elapsed.as_secs_f64()
+            );
+        }
+        let weights: Vec<String> = report
+            .weights
+            .to_vec()
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let _ = writeln!(err, "passerelle: cost weights {}", weights.join(","));
     }
-    let doc =
-        align_sentences(&src, &tgt, evidence, &options).map_err(|e| Error::Input(e.to_string()))?;
     let name = args
         .src
         .file_stem()
@@ -256,9 +231,7 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
         Written::Pair(src_bytes, tgt_bytes) => {
             let prefix = args.out.as_ref().expect("checked above");
-            let paths = args
-                .format
-                .paths(prefix, &args.langs.src_lang, &args.langs.tgt_lang);
+            let paths = args.format.paths(prefix, from, to);
             files::write_atomic(&paths[0], &src_bytes)?;
             files::write_atomic(&paths[1], &tgt_bytes)?;
         }

@@ -5,7 +5,7 @@
 //! `crate::translate`'s.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,15 +14,14 @@ use clap::builder::TypedValueParser;
 use clap::Args;
 
 use super::{Failure, Verbosity};
-use crate::glossary::Glossary;
+use crate::pipeline::{PipelineError, SettingsIn};
 use crate::text::Lang;
 use crate::translate::command::CommandFormat;
 use crate::translate::deepl::{EnglishVariant, Formality};
 use crate::translate::embed::EmbedConfig;
 use crate::translate::settings::{BackendName, Flags, Settings};
 use crate::translate::{
-    AnyBackend, BackendError, Cache, Engine, EngineError, Job, Progress, Secret, TermPair,
-    TranslateError,
+    AnyBackend, BackendError, Cache, Engine, Job, Progress, Secret, TermPair, TranslateError,
 };
 
 /// Who translates and how: shared by `translate` and `align --backend`.
@@ -101,23 +100,16 @@ pub(crate) struct BackendArgs {
     pub command: Vec<String>,
 }
 /// Translates `segments` with the backend the arguments describe (cache, retries, progress
-/// on standard error included). Returns the backend's configuration with the outcome.
+/// on standard error included), `glossary` being the term pairs it is asked to keep. Returns
+/// the backend's configuration with the outcome.
 pub(crate) fn translate_segments(
     args: &BackendArgs,
     from: &Lang,
     to: &Lang,
-    glossary: Option<&Path>,
+    glossary: &[(String, String)],
     segments: &[String],
     verbosity: Verbosity,
 ) -> Result<(AnyBackend, crate::translate::Outcome), Failure> {
-    let glossary = match glossary {
-        Some(path) => TermPair::list(
-            &Glossary::load_for(path, from, to)
-                .map_err(|e| usage(e.to_string()))?
-                .term_pairs(from, to),
-        ),
-        None => Vec::new(),
-    };
     let bar = Bar::new(verbosity);
     let (config, engine) = engine(args, from, to, open_cache(args)?, Some(bar.clone()))?;
     if !glossary.is_empty() && verbosity > Verbosity::Quiet {
@@ -129,10 +121,10 @@ pub(crate) fn translate_segments(
             );
         }
     }
-    let job = args.job(from, to, glossary);
+    let job = args.job(from, to, TermPair::list(glossary));
     let result = runtime()?.block_on(engine.translate(&job, segments));
     bar.hide();
-    let outcome = result.map_err(engine_failure)?;
+    let outcome = result.map_err(|e| service_failure(TranslateError::from(e).into()))?;
     Ok((config, outcome))
 }
 
@@ -172,18 +164,9 @@ fn lib_error(e: impl Into<TranslateError>) -> Failure {
     Failure::Message(e.into().to_string())
 }
 
-/// An engine error with what to do about it.
-pub(crate) fn engine_failure(e: EngineError) -> Failure {
-    let embeddings = matches!(&e, EngineError::Backend { backend, .. } if backend == crate::translate::embed::NAME);
-    let flag = if embeddings {
-        "--embed-endpoint"
-    } else {
-        "--endpoint"
-    };
-    let lines: Vec<String> = std::iter::once(e.to_string())
-        .chain(e.advice(flag))
-        .collect();
-    Failure::Message(lines.join("\n"))
+/// A failed request to a service, with what to do about it in terms of this command's flags.
+pub(crate) fn service_failure(e: PipelineError) -> Failure {
+    Failure::Message(e.explained(SettingsIn::Flags))
 }
 
 /// A key from the environment; an empty variable counts as unset.

@@ -121,17 +121,11 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let started = Instant::now();
     let mut options = Options::default();
     options.severity.extend(args.severity.iter().copied());
-    let glossary = match &args.glossary {
-        Some(path) => Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
-            .map_err(|e| Failure::Message(e.to_string()))?,
-        None => {
-            options = options.without_glossary();
-            Glossary::from_entries(
-                vec![args.langs.src_lang.clone(), args.langs.tgt_lang.clone()],
-                vec![],
-            )
-        }
-    };
+    let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
+    let glossary = Glossary::load_or_empty(args.glossary.as_deref(), from, to)?;
+    if args.glossary.is_none() {
+        options = options.without_glossary();
+    }
     let input = match (&args.alignment, &args.src, &args.tgt) {
         (Some(path), _, _) => Input::Alignment(path),
         (None, Some(src), Some(tgt)) => Input::Lines { src, tgt },
@@ -144,14 +138,7 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let checked = Instant::now();
     let locate_all = args.format == FindingsFormat::Junit;
-    let (bitext, mut findings) = check_input(
-        input,
-        &args.langs.src_lang,
-        &args.langs.tgt_lang,
-        &glossary,
-        &options,
-        locate_all,
-    )?;
+    let (bitext, mut findings) = check_input(input, from, to, &glossary, &options, locate_all)?;
     let check_time = checked.elapsed();
     let read_while_checking = args.alignment.is_none();
     if let Some(path) = &args.write_baseline {

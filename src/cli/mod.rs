@@ -210,6 +210,8 @@ pub(crate) enum Outcome {
 pub(crate) enum Failure {
     #[error(transparent)]
     Lib(#[from] Error),
+    #[error(transparent)]
+    Glossary(#[from] crate::glossary::LoadError),
     /// Standard output was closed by the reader: stop quietly.
     #[error("broken pipe")]
     BrokenPipe,

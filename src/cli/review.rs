@@ -74,18 +74,18 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
         file.records,
     );
     let glossary = match &args.glossary {
-        Some(path) => {
-            let g = Glossary::load_for(path, &args.langs.src_lang, &args.langs.tgt_lang)
-                .map_err(|e| Failure::Message(e.to_string()))?;
-            let mut options = Options::default();
-            for (rule, level) in &args.severity {
-                options.severity.insert(*rule, *level);
-            }
-            doc.findings = check::check(&doc.bitext(), &g, &options);
-            Some(g)
-        }
+        Some(path) => Some(Glossary::load_for(
+            path,
+            &args.langs.src_lang,
+            &args.langs.tgt_lang,
+        )?),
         None => None,
     };
+    if let Some(glossary) = &glossary {
+        let mut options = Options::default();
+        options.severity.extend(args.severity.iter().copied());
+        doc.findings = check::check(&doc.bitext(), glossary, &options);
+    }
     if let Some(out) = &args.html {
         let generator = concat!("passerelle ", env!("CARGO_PKG_VERSION"));
         let title = args.alignment.file_name().map_or_else(

@@ -14,7 +14,7 @@ use super::backend::{env_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::pipeline::config::Config;
-use crate::pipeline::{self, Progress, RunOptions, Stage};
+use crate::pipeline::{self, Progress, RunOptions, SettingsIn, Stage};
 
 pub(crate) const LONG_ABOUT: &str = "\
 Run the whole job for a project: for each document of the project file, segment the source, \
@@ -100,7 +100,7 @@ pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failur
     };
     let result = runtime()?.block_on(pipeline::run(&config, &options, &reporter));
     reporter.bar.hide();
-    let summary = result.map_err(|e| Failure::Message(e.to_string()))?;
+    let summary = result.map_err(|e| Failure::Message(e.explained(SettingsIn::ProjectFile)))?;
     if verbosity > Verbosity::Quiet {
         let mut err = std::io::stderr().lock();
         for line in summary.lines(&config.output.dir) {

@@ -15,6 +15,7 @@ use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::files;
 use crate::formats::translations::TranslationFormat;
+use crate::glossary::Glossary;
 use crate::text::Lang;
 use crate::translate::settings::BackendName;
 use crate::translate::{AnyBackend, Unit};
@@ -114,11 +115,13 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     settings(&args.backend, &args.from, &args.to)?;
     let text = files::read_text(&args.input)?;
     let segments = args.unit.split(&text, &args.from, args.presegmented);
+    let glossary = Glossary::load_or_empty(args.glossary.as_deref(), &args.from, &args.to)?
+        .term_pairs(&args.from, &args.to);
     let (config, outcome) = translate_segments(
         &args.backend,
         &args.from,
         &args.to,
-        args.glossary.as_deref(),
+        &glossary,
         &segments,
         verbosity,
     )?;

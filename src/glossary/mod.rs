@@ -141,6 +141,22 @@ impl Glossary {
         Ok(glossary)
     }
 
+    /// [`Glossary::load_for`] when a file is given, else an empty glossary with the two
+    /// columns: what a command with an optional `--glossary` works with.
+    pub fn load_or_empty(
+        path: Option<&Path>,
+        src: &Lang,
+        tgt: &Lang,
+    ) -> Result<Glossary, LoadError> {
+        match path {
+            Some(path) => Glossary::load_for(path, src, tgt),
+            None => Ok(Glossary::from_entries(
+                vec![src.clone(), tgt.clone()],
+                Vec::new(),
+            )),
+        }
+    }
+
     /// Whether the glossary has columns for both languages: the error `load_for` gives when
     /// not. For a glossary loaded once and used for documents in several language pairs.
     pub fn require(&self, src: &Lang, tgt: &Lang) -> Result<(), LoadError> {
@@ -231,6 +247,21 @@ mod tests {
         for no in ["who", "Azure", "A", "+972", "OpenAI", "Noaa"] {
             assert!(!is_acronym(no), "{no}");
         }
+    }
+
+    #[test]
+    fn no_file_gives_an_empty_glossary_for_the_pair_and_a_file_must_have_both_columns() {
+        let de = Lang::Other("de".into());
+        let g = Glossary::load_or_empty(None, &de, &Lang::Fr).unwrap();
+        assert!(g.is_empty());
+        assert!(g.has_lang(&de) && g.has_lang(&Lang::Fr));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.tsv");
+        std::fs::write(&path, "fr\ten\nnuage\tcloud\n").unwrap();
+        let g = Glossary::load_or_empty(Some(&path), &Lang::Fr, &Lang::En).unwrap();
+        assert_eq!(g.len(), 1);
+        let e = Glossary::load_or_empty(Some(&path), &de, &Lang::En).unwrap_err();
+        assert!(e.to_string().contains("g.tsv"), "{e}");
     }
 
     #[test]

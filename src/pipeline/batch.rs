@@ -26,6 +26,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::pair::{align_sentences, translation_lines, Sentences};
+use super::SettingsIn;
 use crate::align::{self, CostWeights, Evidence};
 use crate::check::{self, Checker};
 use crate::formats::findings::{json_findings, JsonFinding, Report};
@@ -110,14 +111,8 @@ impl<'a> Engines<'a> {
         let outcome = self
             .runtime
             .block_on(engine.translate(&job, sentences))
-            .map_err(|e| {
-                // One line: an error record holds the reason and what to do about it.
-                let advice = e.advice("--endpoint");
-                std::iter::once(e.to_string())
-                    .chain(advice)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })?;
+            // One line: an error record holds the reason and what to do about it.
+            .map_err(|e| e.explained("; ", |backend| SettingsIn::Flags.endpoint(backend)))?;
         Ok(outcome.translations.into_iter().map(|t| t.text).collect())
     }
 }

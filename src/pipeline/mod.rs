@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 pub use config::{Config, ConfigError, OutputFormat};
 
-use crate::align::{self, AlignedDoc, Alignment, Bead, Evidence, Overlaps, Side};
+use crate::align::{AlignedDoc, Alignment, Bead, Side};
 use crate::check::{self, Finding, Severity};
 use crate::error::{show_path, Error};
 use crate::files;
@@ -42,11 +42,8 @@ use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
 use crate::text::{one_line, Bitext, Lang, Origin, Segment};
-use crate::translate::embed::Embedder;
-use crate::translate::{
-    BackendStats, Cache, Engine, EngineOptions, Job, MatchKind, TermPair, TranslateError,
-    Translated,
-};
+use crate::translate::{Cache, Engine, Job, MatchKind, TermPair, TranslateError, Translated};
+use pair::{Embedding, PairAligner};
 
 /// A step of the run, as reported to [`Progress::stage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +108,44 @@ pub enum PipelineError {
     Translate(#[from] TranslateError),
     #[error("{document}: cannot align: {message}")]
     Align { document: String, message: String },
+}
+
+/// Where the person who ran a job gave its settings, so that advice names them as they know
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsIn {
+    /// Command-line flags (`--endpoint`, `--embed-endpoint`).
+    Flags,
+    /// A project file (`[translate.NAME] endpoint`, `[align.embeddings] endpoint`).
+    ProjectFile,
+}
+
+impl SettingsIn {
+    /// The setting that holds the URL of the backend named `backend`.
+    pub fn endpoint(self, backend: &str) -> String {
+        let embeddings = backend == crate::translate::embed::NAME;
+        match (self, embeddings) {
+            (SettingsIn::Flags, false) => "--endpoint".into(),
+            (SettingsIn::Flags, true) => "--embed-endpoint".into(),
+            (SettingsIn::ProjectFile, false) => format!("[translate.{backend}] endpoint"),
+            (SettingsIn::ProjectFile, true) => "[align.embeddings] endpoint".into(),
+        }
+    }
+}
+
+impl PipelineError {
+    /// The error, followed on lines of their own by what to do about it when a service failed
+    /// (see [`EngineError::advice`]).
+    ///
+    /// [`EngineError::advice`]: crate::translate::EngineError::advice
+    pub fn explained(&self, settings: SettingsIn) -> String {
+        match self {
+            PipelineError::Translate(TranslateError::Engine(e)) => {
+                e.explained("\n", |backend| settings.endpoint(backend))
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Where a document's English came from.
@@ -401,24 +436,19 @@ pub async fn run(
     })
 }
 
-/// What every document of a run uses: the glossary and its pairs in the project's direction,
-/// the baseline, the cache and the embeddings client.
+/// What every document of a run uses: the glossary, the aligner (the glossary's pairs in the
+/// project's direction, the embeddings client), the baseline and the cache.
 struct Shared {
     glossary: Glossary,
-    pairs: Vec<(String, String)>,
+    aligner: PairAligner,
     baseline: Option<check::Baseline>,
     cache: Option<Arc<Cache>>,
-    embedding: Option<Embedding>,
 }
 
 impl Shared {
     fn open(config: &Config, options: &RunOptions) -> Result<Shared, PipelineError> {
         let (src_lang, tgt_lang) = (&config.source_lang, &config.target_lang);
-        let glossary = match &config.glossary {
-            Some(path) => Glossary::load_for(path, src_lang, tgt_lang)?,
-            None => Glossary::from_entries(vec![src_lang.clone(), tgt_lang.clone()], Vec::new()),
-        };
-        let pairs = glossary.term_pairs(src_lang, tgt_lang);
+        let glossary = Glossary::load_or_empty(config.glossary.as_deref(), src_lang, tgt_lang)?;
         let baseline = config
             .check
             .baseline
@@ -430,20 +460,24 @@ impl Shared {
             None => None,
         };
         let embedding = match &config.embeddings {
-            Some(settings) => Some(Embedding {
-                embedder: Embedder::new(settings.client.clone()).map_err(TranslateError::from)?,
-                overlaps: settings.overlaps,
-                cache: cache.clone(),
-                options: config.translate.settings.engine_options(),
-            }),
+            Some(settings) => Some(Embedding::new(
+                settings.client.clone(),
+                settings.overlaps,
+                cache.clone(),
+                config.translate.settings.engine_options(),
+            )?),
             None => None,
+        };
+        let aligner = PairAligner {
+            glossary: glossary.term_pairs(src_lang, tgt_lang),
+            embedding,
+            options: config.align.clone(),
         };
         Ok(Shared {
             glossary,
-            pairs,
+            aligner,
             baseline,
             cache,
-            embedding,
         })
     }
 }
@@ -469,7 +503,7 @@ async fn prepare(
             let segments = split(&text, &config.target_lang, doc.presegmented);
             progress.stage(Some(name), Stage::Align);
             let tgt = side(&text, &segments);
-            let alignment = align_sides(name, &src, &tgt, shared, &config.align, progress).await?;
+            let alignment = align_sides(name, &src, &tgt, shared, progress).await?;
             let target = Target::Reference {
                 path: path.clone(),
                 text,
@@ -540,7 +574,7 @@ async fn translate(
     let job = Job {
         source_lang: config.source_lang.clone(),
         target_lang: config.target_lang.clone(),
-        glossary: TermPair::list(&shared.pairs),
+        glossary: TermPair::list(&shared.aligner.glossary),
         context: config.translate.settings.context.clone(),
     };
     let texts: Vec<String> = match config.translate.unit {
@@ -581,7 +615,7 @@ async fn translate(
         paragraphs,
     };
     let src = side(src_text, src_segments);
-    let alignment = align_sides(name, &src, &tgt, shared, &config.align, progress).await?;
+    let alignment = align_sides(name, &src, &tgt, shared, progress).await?;
     let backend = outcome
         .translations
         .iter()
@@ -776,95 +810,21 @@ fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
     }
 }
 
-/// What aligning with sentence embeddings needs, set up once per run.
-struct Embedding {
-    embedder: Embedder,
-    overlaps: usize,
-    cache: Option<Arc<Cache>>,
-    options: EngineOptions,
-}
-
-/// Aligns a document's two sides (embedding them first when the project says so).
+/// Aligns a document's two sides with the run's evidence (embedding them first when the
+/// project says so), its gaps filled.
 async fn align_sides(
     name: &str,
     src: &Side<'_>,
     tgt: &Side<'_>,
     shared: &Shared,
-    options: &align::Options,
     progress: &dyn Progress,
 ) -> Result<Alignment, PipelineError> {
-    let vectors = match &shared.embedding {
-        Some(e) => Some(
-            embed_sides(
-                &e.embedder,
-                e.overlaps,
-                &src.sentences,
-                &tgt.sentences,
-                &e.cache,
-                &e.options,
-                progress.translation(),
-            )
-            .await?
-            .0,
-        ),
-        None => None,
-    };
-    let evidence = Evidence {
-        translation: None,
-        glossary: &shared.pairs,
-        embeddings: vectors
-            .as_ref()
-            .map(|(src, tgt)| align::Embeddings { src, tgt }),
-    };
-    let mut alignment =
-        align::align(src, tgt, evidence, options).map_err(|e| PipelineError::Align {
-            document: name.to_string(),
-            message: e.to_string(),
-        })?;
+    let (mut alignment, _) = shared
+        .aligner
+        .align(name, src, tgt, None, progress.translation())
+        .await?;
     fill_gaps(&mut alignment);
     Ok(alignment)
-}
-
-/// Embeds every run of 1..=`overlaps` consecutive sentences of both sides (in one run of the
-/// client, so that a text found on both sides is sent once) and hands the vectors over in the
-/// aligner's shape: the one place where the embeddings client meets the aligner.
-pub async fn embed_sides(
-    embedder: &Embedder,
-    overlaps: usize,
-    src: &[&str],
-    tgt: &[&str],
-    cache: &Option<Arc<Cache>>,
-    options: &EngineOptions,
-    progress: Option<Arc<dyn crate::translate::Progress>>,
-) -> Result<((Overlaps, Overlaps), BackendStats), PipelineError> {
-    let one_line: Vec<String> = src
-        .iter()
-        .chain(tgt)
-        .map(|s| one_line(s).into_owned())
-        .collect();
-    let (src_lines, tgt_lines) = one_line.split_at(src.len());
-    fn as_str(v: &[String]) -> Vec<&str> {
-        v.iter().map(String::as_str).collect()
-    }
-    let mut texts = Overlaps::texts(&as_str(src_lines), overlaps);
-    let src_count = texts.len();
-    texts.extend(Overlaps::texts(&as_str(tgt_lines), overlaps));
-    let mut embedded = embedder
-        .embed(&texts, cache.clone(), options, progress)
-        .await
-        .map_err(TranslateError::from)?;
-    let tgt_vectors = embedded.vectors.split_off(src_count);
-    let make = |n: usize, vectors: Vec<Vec<f32>>| {
-        Overlaps::new(n, overlaps, vectors).map_err(|e| PipelineError::Align {
-            document: String::new(),
-            message: e.to_string(),
-        })
-    };
-    let sides = (
-        make(src.len(), embedded.vectors)?,
-        make(tgt.len(), tgt_vectors)?,
-    );
-    Ok((sides, embedded.stats))
 }
 
 /// Pairs a sentence left without counterpart with a target sentence left without one right
@@ -950,6 +910,16 @@ fn build_engine(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn advice_names_the_setting_where_it_was_given() {
+        use crate::translate::embed::NAME;
+        assert_eq!(SettingsIn::Flags.endpoint("deepl"), "--endpoint");
+        assert_eq!(SettingsIn::Flags.endpoint(NAME), "--embed-endpoint");
+        let file = SettingsIn::ProjectFile;
+        assert_eq!(file.endpoint("deepl"), "[translate.deepl] endpoint");
+        assert_eq!(file.endpoint(NAME), "[align.embeddings] endpoint");
+    }
 
     #[test]
     fn adjacent_gaps_become_one_flagged_bead() {

@@ -1,13 +1,21 @@
-//! One document pair, from its two texts to its alignment: the route `passerelle align` and
-//! `passerelle batch` share, so that both give the same beads for the same pair. A text is
-//! split into sentences ([`Sentences`]: segmented, or one sentence a line when presegmented),
-//! a translation of the source is read line by line ([`translation_lines`]), and the two sides
-//! are aligned with whatever evidence the caller has ([`align_sentences`]). Translating and
-//! embedding are the caller's: this file makes no request.
+//! One document pair, from its two texts to its alignment: the route `passerelle align`,
+//! `passerelle batch` and `passerelle run` share, so that all give the same beads for the same
+//! pair and evidence. A text is split into sentences ([`Sentences`]: segmented, or one
+//! sentence a line when presegmented), a translation of the source is read line by line
+//! ([`translation_lines`]), and the two sides are aligned with the job's evidence
+//! ([`PairAligner`]: glossary pairs, and sentence embeddings fetched from a server when the job
+//! has one) or with whatever evidence the caller has ([`align_sentences`]). Translating is the
+//! caller's.
 
-use crate::align::{self, AlignedDoc, Evidence, Side};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::PipelineError;
+use crate::align::{self, AlignedDoc, Alignment, CostWeights, Evidence, Overlaps, Side};
 use crate::segment::{self, Segmenter};
 use crate::text::{one_line, Lang, Segment};
+use crate::translate::embed::{EmbedConfig, Embedder};
+use crate::translate::{BackendStats, Cache, EngineOptions, Progress, TranslateError};
 
 /// A text and its sentences.
 #[derive(Debug, Clone)]
@@ -92,6 +100,170 @@ pub fn translation_lines(text: &str, sentences: usize) -> Result<Vec<String>, St
     Ok(lines)
 }
 
+/// Reads a translation file for [`translation_lines`]; an error names the file.
+pub fn read_translation(path: &std::path::Path, sentences: usize) -> crate::Result<Vec<String>> {
+    translation_lines(&crate::files::read_text(path)?, sentences)
+        .map_err(|e| crate::Error::Input(format!("{}: {e}", crate::error::show_path(path))))
+}
+
+/// Sentence embeddings as alignment evidence: the client, the longest run of consecutive
+/// sentences embedded as one text, and how requests run (cache, retries), set up once for a
+/// job.
+pub struct Embedding {
+    embedder: Embedder,
+    overlaps: usize,
+    cache: Option<Arc<Cache>>,
+    options: EngineOptions,
+}
+
+/// What embedding a pair cost, for people.
+#[derive(Debug, Clone)]
+pub struct EmbedReport {
+    pub stats: BackendStats,
+    /// The vectors' dimension (0 when every text was blank).
+    pub dimensions: usize,
+    pub elapsed: Duration,
+}
+
+impl Embedding {
+    pub fn new(
+        config: EmbedConfig,
+        overlaps: usize,
+        cache: Option<Arc<Cache>>,
+        options: EngineOptions,
+    ) -> Result<Embedding, TranslateError> {
+        Ok(Embedding {
+            embedder: Embedder::new(config)?,
+            overlaps,
+            cache,
+            options,
+        })
+    }
+
+    /// Embeds every run of 1..=`overlaps` consecutive sentences of both sides (in one run of
+    /// the client, so that a text found on both sides is sent once) and hands the vectors over
+    /// in the aligner's shape: the one place where the embeddings client meets the aligner.
+    pub async fn sides(
+        &self,
+        src: &[&str],
+        tgt: &[&str],
+        progress: Option<Arc<dyn Progress>>,
+    ) -> Result<(Overlaps, Overlaps, EmbedReport), PipelineError> {
+        let started = Instant::now();
+        let one_line: Vec<String> = src
+            .iter()
+            .chain(tgt)
+            .map(|s| one_line(s).into_owned())
+            .collect();
+        let (src_lines, tgt_lines) = one_line.split_at(src.len());
+        fn as_str(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let mut texts = Overlaps::texts(&as_str(src_lines), self.overlaps);
+        let src_count = texts.len();
+        texts.extend(Overlaps::texts(&as_str(tgt_lines), self.overlaps));
+        let mut embedded = self
+            .embedder
+            .embed(&texts, self.cache.clone(), &self.options, progress)
+            .await
+            .map_err(TranslateError::from)?;
+        let tgt_vectors = embedded.vectors.split_off(src_count);
+        let make = |n: usize, vectors: Vec<Vec<f32>>| {
+            Overlaps::new(n, self.overlaps, vectors).map_err(|e| PipelineError::Align {
+                document: String::new(),
+                message: e.to_string(),
+            })
+        };
+        let src_vectors = make(src.len(), embedded.vectors)?;
+        let tgt_vectors = make(tgt.len(), tgt_vectors)?;
+        let report = EmbedReport {
+            stats: embedded.stats,
+            dimensions: src_vectors.dim().max(tgt_vectors.dim()),
+            elapsed: started.elapsed(),
+        };
+        Ok((src_vectors, tgt_vectors, report))
+    }
+}
+
+/// What a job aligns every pair with beyond the two texts: the glossary's term pairs (source,
+/// target), sentence embeddings when the job has a server for them, and the aligner's options.
+/// `align` and `run` build one from their flags or project file.
+pub struct PairAligner {
+    pub glossary: Vec<(String, String)>,
+    pub embedding: Option<Embedding>,
+    pub options: align::Options,
+}
+
+/// How a pair was aligned, for people.
+#[derive(Debug, Clone)]
+pub struct AlignReport {
+    /// The cost weights used.
+    pub weights: CostWeights,
+    /// What embedding the pair cost, when it was embedded.
+    pub embedded: Option<EmbedReport>,
+}
+
+impl PairAligner {
+    /// Aligns one pair of sides, `translation` being a translation of each source sentence
+    /// when the caller has one. `name` names the pair in errors.
+    pub async fn align(
+        &self,
+        name: &str,
+        src: &Side<'_>,
+        tgt: &Side<'_>,
+        translation: Option<&[String]>,
+        progress: Option<Arc<dyn Progress>>,
+    ) -> Result<(Alignment, AlignReport), PipelineError> {
+        let embedded = match &self.embedding {
+            Some(e) => Some(e.sides(&src.sentences, &tgt.sentences, progress).await?),
+            None => None,
+        };
+        let evidence = Evidence {
+            translation,
+            glossary: &self.glossary,
+            embeddings: embedded
+                .as_ref()
+                .map(|(src, tgt, _)| align::Embeddings { src, tgt }),
+        };
+        let weights = self.options.weights_for(&evidence);
+        let alignment =
+            align::align(src, tgt, evidence, &self.options).map_err(|e| PipelineError::Align {
+                document: name.to_string(),
+                message: e.to_string(),
+            })?;
+        let report = AlignReport {
+            weights,
+            embedded: embedded.map(|(_, _, report)| report),
+        };
+        Ok((alignment, report))
+    }
+
+    /// [`PairAligner::align`] for two texts' sentences, as the exchange formats take them.
+    pub async fn align_sentences<'a>(
+        &self,
+        name: &str,
+        src: &'a Sentences,
+        tgt: &'a Sentences,
+        translation: Option<&[String]>,
+        progress: Option<Arc<dyn Progress>>,
+    ) -> Result<(AlignedDoc<'a>, AlignReport), PipelineError> {
+        let (alignment, report) = self
+            .align(name, &src.side(), &tgt.side(), translation, progress)
+            .await?;
+        Ok((aligned_doc(src, tgt, alignment), report))
+    }
+}
+
+fn aligned_doc<'a>(src: &'a Sentences, tgt: &'a Sentences, alignment: Alignment) -> AlignedDoc<'a> {
+    AlignedDoc {
+        src_lang: src.lang.clone(),
+        tgt_lang: tgt.lang.clone(),
+        src: src.side().sentences,
+        tgt: tgt.side().sentences,
+        alignment,
+    }
+}
+
 /// Aligns the two sides with the evidence at hand.
 pub fn align_sentences<'a>(
     src: &'a Sentences,
@@ -99,15 +271,8 @@ pub fn align_sentences<'a>(
     evidence: Evidence,
     options: &align::Options,
 ) -> Result<AlignedDoc<'a>, align::AlignError> {
-    let (src_side, tgt_side) = (src.side(), tgt.side());
-    let alignment = align::align(&src_side, &tgt_side, evidence, options)?;
-    Ok(AlignedDoc {
-        src_lang: src.lang.clone(),
-        tgt_lang: tgt.lang.clone(),
-        src: src_side.sentences,
-        tgt: tgt_side.sentences,
-        alignment,
-    })
+    let alignment = align::align(&src.side(), &tgt.side(), evidence, options)?;
+    Ok(aligned_doc(src, tgt, alignment))
 }
 
 #[cfg(test)]
@@ -130,6 +295,45 @@ mod tests {
         assert_eq!(translation_lines("a\n\nb\n", 2).unwrap(), ["a", "b"]);
         let e = translation_lines("a\n", 2).unwrap_err();
         assert!(e.contains("1 lines but the source has 2"), "{e}");
+    }
+
+    #[test]
+    fn a_translation_file_is_named_in_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mt.en");
+        std::fs::write(&path, "One.\n").unwrap();
+        assert_eq!(read_translation(&path, 1).unwrap(), ["One."]);
+        let e = read_translation(&path, 2).unwrap_err().to_string();
+        assert!(e.contains("mt.en: the translation has 1 lines"), "{e}");
+    }
+
+    #[test]
+    fn the_pair_aligner_reports_the_weights_its_evidence_called_for() {
+        let src = Sentences::split("Il pleut. Le ciel est gris.".into(), &Lang::Fr, false);
+        let tgt = Sentences::split("It rains. The sky is grey.".into(), &Lang::En, false);
+        let mut aligner = PairAligner {
+            glossary: vec![("ciel".into(), "sky".into())],
+            embedding: None,
+            options: align::Options::default(),
+        };
+        let runtime = crate::translate::runtime().unwrap();
+        let translation = ["It rains.".to_string(), "The sky is grey.".to_string()];
+        for (mt, weights) in [
+            (None, CostWeights::WITHOUT_TRANSLATION),
+            (Some(&translation[..]), CostWeights::WITH_TRANSLATION),
+        ] {
+            let (doc, report) = runtime
+                .block_on(aligner.align_sentences("doc", &src, &tgt, mt, None))
+                .unwrap();
+            assert_eq!(report.weights, weights);
+            assert!(report.embedded.is_none());
+            assert_eq!(doc.alignment.beads.len(), 2);
+        }
+        aligner.options.weights = Some(CostWeights::WITH_EMBEDDINGS);
+        let (_, report) = runtime
+            .block_on(aligner.align_sentences("doc", &src, &tgt, None, None))
+            .unwrap();
+        assert_eq!(report.weights, CostWeights::WITH_EMBEDDINGS);
     }
 
     #[test]

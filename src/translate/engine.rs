@@ -234,10 +234,18 @@ impl EngineError {
         }
     }
 
+    /// The error followed by its [advice](EngineError::advice), joined by `separator`.
+    pub fn explained(&self, separator: &str, endpoint: impl Fn(&str) -> String) -> String {
+        std::iter::once(self.to_string())
+            .chain(self.advice(endpoint))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+
     /// What the person who ran the job can do next, in a line or two: run again (finished
-    /// work is cached), check that the server is up at `endpoint` (how the caller names the
-    /// setting).
-    pub fn advice(&self, endpoint: &str) -> Vec<String> {
+    /// work is cached), check that the server is up at the URL `endpoint(backend name)` names
+    /// (the setting as the caller knows it: a flag, a key of a project file).
+    pub fn advice(&self, endpoint: impl Fn(&str) -> String) -> Vec<String> {
         let EngineError::Backend {
             backend,
             translated,
@@ -261,7 +269,10 @@ impl EngineError {
         if matches!(error, BackendError::Transient { .. })
             && self.to_string().contains("cannot connect")
         {
-            advice.push(format!("is the server running, and is {endpoint} right?"));
+            advice.push(format!(
+                "is the server running, and is {} right?",
+                endpoint(backend)
+            ));
         }
         advice
     }
