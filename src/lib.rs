@@ -55,3 +55,6 @@ pub mod text;
 pub mod translate;
 
 pub use error::{Error, Result};
+
+/// What wrote a report, for its `generator` metadata: `passerelle 0.1.0`.
+pub const GENERATOR: &str = concat!("passerelle ", env!("CARGO_PKG_VERSION"));

@@ -14,12 +14,13 @@ use clap::builder::TypedValueParser;
 use clap::Args;
 
 use super::{Failure, Verbosity};
-use crate::pipeline::{PipelineError, SettingsIn};
+use crate::pipeline::PipelineError;
 use crate::text::Lang;
 use crate::translate::command::CommandFormat;
 use crate::translate::deepl::{EnglishVariant, Formality};
 use crate::translate::embed::EmbedConfig;
 use crate::translate::settings::{BackendName, Flags, Settings};
+use crate::translate::SettingsIn;
 use crate::translate::{
     AnyBackend, BackendError, Cache, Engine, Job, Progress, Secret, TermPair, TranslateError,
 };
@@ -199,10 +200,9 @@ pub(crate) fn settings(
     };
     let mut settings = Settings::from_flags(args.base_settings(), &flags, from, to)
         .map_err(|e| usage(e.message))?;
-    settings.fill_keys(env_key);
-    if let Some(name) = settings.missing_key() {
-        return Err(usage(name.missing_key_advice("--endpoint URL")));
-    }
+    settings
+        .fill_keys(env_key, SettingsIn::Flags)
+        .map_err(|e| usage(e.message))?;
     let config = settings
         .backend_config()
         .map_err(|e| usage(format!("--{}: {e}", e.key)))?;

@@ -8,10 +8,8 @@ use clap::Args;
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::error::show_path;
-use crate::formats::aligned;
+use crate::pipeline::checked::read_whole_document;
 use crate::review::diff::{self, DiffFormat};
-use crate::review::Document;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Compare two alignments of the same source text: before and after a re-translation, aligner A \
@@ -65,25 +63,11 @@ pub(crate) struct DiffArgs {
 }
 
 pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let mut docs = Vec::with_capacity(2);
-    for path in [&args.old, &args.new] {
-        let file = aligned::read(path, &args.langs.src_lang, &args.langs.tgt_lang)?;
-        if !file.complete {
-            return Err(Failure::Message(format!(
-                "{}: {} files leave out beads with an empty side, so diff cannot compare them: \
-                 use the JSON lines, XLIFF or TSV alignment",
-                show_path(path),
-                file.format_name()
-            )));
-        }
-        let name = show_path(path);
-        docs.push(Document::new(
-            name,
-            &args.langs.src_lang,
-            &args.langs.tgt_lang,
-            file.records,
-        ));
-    }
+    let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
+    let docs = [
+        read_whole_document(&args.old, from, to)?,
+        read_whole_document(&args.new, from, to)?,
+    ];
     let (old, new) = (&docs[0], &docs[1]);
     let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;
     let mut out = Output::to(args.out.clone());

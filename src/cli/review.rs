@@ -11,9 +11,9 @@ use super::{Failure, Outcome, Verbosity};
 use crate::check::{self, Level, Options, Rule};
 use crate::error::show_path;
 use crate::files;
-use crate::formats::aligned;
 use crate::glossary::Glossary;
-use crate::review::{self, Document};
+use crate::pipeline::checked::read_document;
+use crate::review;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Show an alignment side by side in the terminal: bead number, source and target wrapped in two \
@@ -65,14 +65,7 @@ pub(crate) struct ReviewArgs {
 }
 
 pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let file = aligned::read(&args.alignment, &args.langs.src_lang, &args.langs.tgt_lang)?;
-    let name = show_path(&args.alignment);
-    let mut doc = Document::new(
-        name,
-        &args.langs.src_lang,
-        &args.langs.tgt_lang,
-        file.records,
-    );
+    let mut doc = read_document(&args.alignment, &args.langs.src_lang, &args.langs.tgt_lang)?;
     let glossary = match &args.glossary {
         Some(path) => Some(Glossary::load_for(
             path,
@@ -87,7 +80,6 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
         doc.findings = check::check(&doc.bitext(), glossary, &options);
     }
     if let Some(out) = &args.html {
-        let generator = concat!("passerelle ", env!("CARGO_PKG_VERSION"));
         let title = args.alignment.file_name().map_or_else(
             || show_path(&args.alignment),
             |n| n.to_string_lossy().into_owned(),
@@ -96,7 +88,7 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
             title: &title,
             documents: std::slice::from_ref(&doc),
             glossary: glossary.as_ref(),
-            generator,
+            generator: crate::GENERATOR,
         });
         files::write_atomic(out, html.as_bytes())?;
         if verbosity > Verbosity::Quiet {

@@ -14,7 +14,8 @@ use super::backend::{env_key, runtime, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::pipeline::config::Config;
-use crate::pipeline::{self, Progress, RunOptions, SettingsIn, Stage};
+use crate::pipeline::{self, Progress, RunOptions, Stage};
+use crate::translate::SettingsIn;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Run the whole job for a project: for each document of the project file, segment the source, \

@@ -26,7 +26,6 @@ use std::sync::{mpsc, Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::pair::{align_sentences, translation_lines, Sentences};
-use super::SettingsIn;
 use crate::align::{self, CostWeights, Evidence};
 use crate::check::{self, Checker};
 use crate::formats::findings::{json_findings, JsonFinding, Report};
@@ -34,7 +33,7 @@ use crate::formats::jsonl::BeadShape;
 use crate::glossary::Glossary;
 use crate::text::Lang;
 use crate::translate::settings::Settings;
-use crate::translate::{AnyBackend, Cache, Engine, Job, TermPair};
+use crate::translate::{AnyBackend, Cache, Engine, Job, SettingsIn, TermPair};
 
 /// The default largest input line, in bytes (64 MiB).
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
@@ -112,7 +111,7 @@ impl<'a> Engines<'a> {
             .runtime
             .block_on(engine.translate(&job, sentences))
             // One line: an error record holds the reason and what to do about it.
-            .map_err(|e| e.explained("; ", |backend| SettingsIn::Flags.endpoint(backend)))?;
+            .map_err(|e| e.explained("; ", SettingsIn::Flags))?;
         Ok(outcome.translations.into_iter().map(|t| t.text).collect())
     }
 }

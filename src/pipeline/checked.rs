@@ -1,15 +1,18 @@
-//! A bitext read and checked in one go, as `passerelle check` takes it: an alignment file
-//! (read whole, then checked), or two line files whose pairs are checked as they are read,
-//! each while its text is in the CPU's cache, and which get their places in the files only
-//! where a report needs them. Also the baseline file, read with a message that names it.
+//! Alignment files and line files read for checking and review. A bitext read and checked in
+//! one go, as `passerelle check` takes it: an alignment file (read whole, then checked), or two
+//! line files whose pairs are checked as they are read, each while its text is in the CPU's
+//! cache, and which get their places in the files only where a report needs them. The
+//! baseline file, read with a message that names it. An alignment file as a review
+//! [`Document`], as `review` and `diff` take it.
 
 use std::path::Path;
 
 use crate::check::{self, Baseline, Finding, Options};
 use crate::error::{show_path, Error, Result};
 use crate::files;
-use crate::formats::{self, lines::LinePairs};
+use crate::formats::{self, aligned, lines::LinePairs};
 use crate::glossary::Glossary;
+use crate::review::Document;
 use crate::text::{Bitext, Lang};
 
 /// Where the bitext comes from.
@@ -59,4 +62,62 @@ pub fn check_input(
 pub fn read_baseline(path: &Path) -> Result<Baseline> {
     Baseline::parse(&files::read_text(path)?)
         .map_err(|e| Error::Input(format!("{}: {e}", show_path(path))))
+}
+
+/// An alignment file (JSON lines, TSV, TMX, XLIFF) as a review document named by its path.
+pub fn read_document(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<Document> {
+    let file = aligned::read(path, src_lang, tgt_lang)?;
+    Ok(Document::new(
+        show_path(path),
+        src_lang,
+        tgt_lang,
+        file.records,
+    ))
+}
+
+/// [`read_document`] for comparing alignments: the file must hold every bead, those with an
+/// empty side too, which TMX leaves out.
+pub fn read_whole_document(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Result<Document> {
+    let file = aligned::read(path, src_lang, tgt_lang)?;
+    if !file.complete {
+        return Err(Error::Input(format!(
+            "{}: {} files leave out beads with an empty side, so they cannot be compared: use \
+             the JSON lines, XLIFF or TSV alignment",
+            show_path(path),
+            file.format_name()
+        )));
+    }
+    Ok(Document::new(
+        show_path(path),
+        src_lang,
+        tgt_lang,
+        file.records,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_named_by_their_path_and_a_comparison_needs_every_bead() {
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("a.tsv");
+        std::fs::write(&tsv, "Un.\tOne.\t1-1\t0.9\t\nDeux.\t\t1-0\t0.2\treview\n").unwrap();
+        let (fr, en) = (Lang::Fr, Lang::En);
+        let doc = read_whole_document(&tsv, &fr, &en).unwrap();
+        assert_eq!(doc.name, show_path(&tsv));
+        assert_eq!(doc.beads.len(), 2);
+        let tmx = dir.path().join("a.tmx");
+        std::fs::write(
+            &tmx,
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"fr\"/><body>\
+             <tu><tuv xml:lang=\"fr\"><seg>Un.</seg></tuv><tuv xml:lang=\"en\"><seg>One.</seg>\
+             </tuv></tu></body></tmx>\n",
+        )
+        .unwrap();
+        assert_eq!(read_document(&tmx, &fr, &en).unwrap().beads.len(), 1);
+        let e = read_whole_document(&tmx, &fr, &en).unwrap_err().to_string();
+        assert!(e.contains("a.tmx: TMX files leave out beads"), "{e}");
+    }
 }

@@ -43,7 +43,7 @@ use crate::error::{describe_io, show_path};
 use crate::formats::AlignmentFormat;
 use crate::text::{Lang, LineIndex};
 use crate::translate::embed::EmbedConfig;
-use crate::translate::AnyBackend;
+use crate::translate::{AnyBackend, SettingsIn};
 
 /// The name `passerelle run` looks for in the current folder.
 pub const FILE_NAME: &str = "passerelle.toml";
@@ -467,16 +467,16 @@ impl Config {
         if !self.needs_backend() {
             return Ok(());
         }
-        self.translate.settings.fill_keys(&lookup);
-        match self.translate.settings.missing_key() {
-            Some(name) => Err(ConfigError {
-                path: self.path.clone(),
+        let path = self.path.clone();
+        self.translate
+            .settings
+            .fill_keys(&lookup, SettingsIn::ProjectFile)
+            .map_err(|e| ConfigError {
+                path,
                 line: None,
                 key: None,
-                message: name.missing_key_advice(&format!("[translate.{name}] endpoint = \"URL\"")),
-            }),
-            None => Ok(()),
-        }
+                message: e.message,
+            })
     }
 
     /// Reads and validates a project file.
@@ -859,8 +859,8 @@ mod tests {
         ))
         .unwrap();
         let mut t = c.translate.clone();
-        t.settings
-            .fill_keys(|v| (v == "OPENAI_API_KEY").then(|| crate::translate::Secret::new("k")));
+        let key = |v: &str| (v == "OPENAI_API_KEY").then(|| crate::translate::Secret::new("k"));
+        t.settings.fill_keys(key, SettingsIn::ProjectFile).unwrap();
         match t.backend_config().unwrap() {
             AnyBackend::Tm(m) => {
                 assert_eq!(m.memories, [PathBuf::from("proj/m.tmx")]);

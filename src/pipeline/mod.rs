@@ -42,7 +42,9 @@ use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
 use crate::text::{one_line, Bitext, Lang, Origin, Segment};
-use crate::translate::{Cache, Engine, Job, MatchKind, TermPair, TranslateError, Translated};
+use crate::translate::{
+    Cache, Engine, Job, MatchKind, SettingsIn, TermPair, TranslateError, Translated,
+};
 use pair::{Embedding, PairAligner};
 
 /// A step of the run, as reported to [`Progress::stage`].
@@ -110,29 +112,6 @@ pub enum PipelineError {
     Align { document: String, message: String },
 }
 
-/// Where the person who ran a job gave its settings, so that advice names them as they know
-/// them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettingsIn {
-    /// Command-line flags (`--endpoint`, `--embed-endpoint`).
-    Flags,
-    /// A project file (`[translate.NAME] endpoint`, `[align.embeddings] endpoint`).
-    ProjectFile,
-}
-
-impl SettingsIn {
-    /// The setting that holds the URL of the backend named `backend`.
-    pub fn endpoint(self, backend: &str) -> String {
-        let embeddings = backend == crate::translate::embed::NAME;
-        match (self, embeddings) {
-            (SettingsIn::Flags, false) => "--endpoint".into(),
-            (SettingsIn::Flags, true) => "--embed-endpoint".into(),
-            (SettingsIn::ProjectFile, false) => format!("[translate.{backend}] endpoint"),
-            (SettingsIn::ProjectFile, true) => "[align.embeddings] endpoint".into(),
-        }
-    }
-}
-
 impl PipelineError {
     /// The error, followed on lines of their own by what to do about it when a service failed
     /// (see [`EngineError::advice`]).
@@ -140,9 +119,7 @@ impl PipelineError {
     /// [`EngineError::advice`]: crate::translate::EngineError::advice
     pub fn explained(&self, settings: SettingsIn) -> String {
         match self {
-            PipelineError::Translate(TranslateError::Engine(e)) => {
-                e.explained("\n", |backend| settings.endpoint(backend))
-            }
+            PipelineError::Translate(TranslateError::Engine(e)) => e.explained("\n", settings),
             other => other.to_string(),
         }
     }
@@ -768,12 +745,11 @@ fn render(
             [one] => one.name.clone(),
             many => format!("{} documents", many.len()),
         };
-        let generator = concat!("passerelle ", env!("CARGO_PKG_VERSION"));
         let html = review::html::render(&review::html::Report {
             title: &title,
             documents: &review_docs,
             glossary: config.glossary.as_ref().map(|_| &shared.glossary),
-            generator,
+            generator: crate::GENERATOR,
         });
         outputs.push((config.output.dir.join("report.html"), html.into_bytes()));
     }
@@ -910,16 +886,6 @@ fn build_engine(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn advice_names_the_setting_where_it_was_given() {
-        use crate::translate::embed::NAME;
-        assert_eq!(SettingsIn::Flags.endpoint("deepl"), "--endpoint");
-        assert_eq!(SettingsIn::Flags.endpoint(NAME), "--embed-endpoint");
-        let file = SettingsIn::ProjectFile;
-        assert_eq!(file.endpoint("deepl"), "[translate.deepl] endpoint");
-        assert_eq!(file.endpoint(NAME), "[align.embeddings] endpoint");
-    }
 
     #[test]
     fn adjacent_gaps_become_one_flagged_bead() {

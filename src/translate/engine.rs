@@ -235,17 +235,17 @@ impl EngineError {
     }
 
     /// The error followed by its [advice](EngineError::advice), joined by `separator`.
-    pub fn explained(&self, separator: &str, endpoint: impl Fn(&str) -> String) -> String {
+    pub fn explained(&self, separator: &str, settings: super::SettingsIn) -> String {
         std::iter::once(self.to_string())
-            .chain(self.advice(endpoint))
+            .chain(self.advice(settings))
             .collect::<Vec<_>>()
             .join(separator)
     }
 
     /// What the person who ran the job can do next, in a line or two: run again (finished
-    /// work is cached), check that the server is up at the URL `endpoint(backend name)` names
-    /// (the setting as the caller knows it: a flag, a key of a project file).
-    pub fn advice(&self, endpoint: impl Fn(&str) -> String) -> Vec<String> {
+    /// work is cached), check that the server is up at the URL its setting gives (named as
+    /// the person gave it: a flag, a key of a project file).
+    pub fn advice(&self, settings: super::SettingsIn) -> Vec<String> {
         let EngineError::Backend {
             backend,
             translated,
@@ -271,7 +271,7 @@ impl EngineError {
         {
             advice.push(format!(
                 "is the server running, and is {} right?",
-                endpoint(backend)
+                settings.endpoint(backend)
             ));
         }
         advice

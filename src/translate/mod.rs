@@ -48,7 +48,7 @@ pub use engine::{
     BackendStats, Engine, EngineError, EngineOptions, Outcome, Progress, Stats, Translated,
 };
 pub use memory::MemoryError;
-pub use settings::{Flags, SettingsError};
+pub use settings::{Flags, SettingsError, SettingsIn};
 pub use shield::Shield;
 
 /// The async runtime the HTTP clients run on: two worker threads are plenty for requests

@@ -74,6 +74,37 @@ impl std::fmt::Display for BackendName {
     }
 }
 
+/// Where the person who runs a job gives its settings, so that errors and advice name them as
+/// they know them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsIn {
+    /// Command-line flags (`--endpoint`, `--embed-endpoint`).
+    Flags,
+    /// A project file (`[translate.NAME] endpoint`, `[align.embeddings] endpoint`).
+    ProjectFile,
+}
+
+impl SettingsIn {
+    /// The setting that holds the URL of the backend named `backend`.
+    pub fn endpoint(self, backend: &str) -> String {
+        let embeddings = backend == super::embed::NAME;
+        match (self, embeddings) {
+            (SettingsIn::Flags, false) => "--endpoint".into(),
+            (SettingsIn::Flags, true) => "--embed-endpoint".into(),
+            (SettingsIn::ProjectFile, false) => format!("[translate.{backend}] endpoint"),
+            (SettingsIn::ProjectFile, true) => "[align.embeddings] endpoint".into(),
+        }
+    }
+
+    /// How to give that URL: `--endpoint URL`, `[translate.NAME] endpoint = "URL"`.
+    pub fn endpoint_with_value(self, backend: &str) -> String {
+        match self {
+            SettingsIn::Flags => format!("{} URL", self.endpoint(backend)),
+            SettingsIn::ProjectFile => format!("{} = \"URL\"", self.endpoint(backend)),
+        }
+    }
+}
+
 /// A setting that is missing or contradicts another: `key` is the setting's name under
 /// `[translate]` (`tm.memories`, `fallback`), which the caller turns into a flag or a line of
 /// its file.
@@ -232,8 +263,25 @@ impl Settings {
     }
 
     /// Fills in the keys the settings leave out, for the backends in use, from `lookup` (given
-    /// the variable's name: [`BackendName::key_variable`]).
-    pub fn fill_keys(&mut self, lookup: impl Fn(&str) -> Option<Secret>) {
+    /// the variable's name: [`BackendName::key_variable`]). `Err` names a backend in use that
+    /// still lacks the key it needs ([`Settings::missing_key`]) and how to give it, or else
+    /// the endpoint of a local server instead (named as `settings_in` says).
+    pub fn fill_keys(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<Secret>,
+        settings_in: SettingsIn,
+    ) -> Result<(), SettingsError> {
+        self.fill_keys_from(lookup);
+        match self.missing_key() {
+            Some(name) => Err(SettingsError::new(
+                "key",
+                name.missing_key_advice(&settings_in.endpoint_with_value(name.name())),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn fill_keys_from(&mut self, lookup: impl Fn(&str) -> Option<Secret>) {
         for &name in BackendName::ALL {
             let Some(variable) = name.key_variable() else {
                 continue;
@@ -351,7 +399,16 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(s.missing_key(), Some(BackendName::Deepl));
-        s.fill_keys(|name| (name == "DEEPL_AUTH_KEY").then(|| Secret::new("k:fx")));
+        let e = s
+            .clone()
+            .fill_keys(|_| None, SettingsIn::Flags)
+            .unwrap_err();
+        assert!(e.message.contains("DEEPL_AUTH_KEY"), "{e}");
+        s.fill_keys(
+            |name| (name == "DEEPL_AUTH_KEY").then(|| Secret::new("k:fx")),
+            SettingsIn::Flags,
+        )
+        .unwrap();
         assert!(s.deepl.as_ref().unwrap().api_key.is_some());
         assert!(s.openai.is_none() && s.libretranslate.is_none());
         assert_eq!(s.missing_key(), None);
@@ -360,6 +417,21 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(openai.missing_key(), Some(BackendName::Openai));
+        let e = openai.clone().fill_keys(|_| None, SettingsIn::ProjectFile);
+        let e = e.unwrap_err().message;
+        assert!(e.contains("[translate.openai] endpoint = \"URL\""), "{e}");
+        let e = openai.clone().fill_keys(|_| None, SettingsIn::Flags);
+        assert!(e.unwrap_err().message.contains("--endpoint URL"));
+    }
+
+    #[test]
+    fn advice_names_the_setting_where_it_was_given() {
+        use crate::translate::embed::NAME;
+        assert_eq!(SettingsIn::Flags.endpoint("deepl"), "--endpoint");
+        assert_eq!(SettingsIn::Flags.endpoint(NAME), "--embed-endpoint");
+        let file = SettingsIn::ProjectFile;
+        assert_eq!(file.endpoint("deepl"), "[translate.deepl] endpoint");
+        assert_eq!(file.endpoint(NAME), "[align.embeddings] endpoint");
     }
 
     #[test]

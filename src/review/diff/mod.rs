@@ -485,13 +485,7 @@ impl DiffFormat {
         match self {
             DiffFormat::Text => to_text(diff, old, new, colour).into_bytes(),
             DiffFormat::Json => to_json(diff, old, new),
-            DiffFormat::Html => to_html(
-                diff,
-                old,
-                new,
-                concat!("passerelle ", env!("CARGO_PKG_VERSION")),
-            )
-            .into_bytes(),
+            DiffFormat::Html => to_html(diff, old, new, crate::GENERATOR).into_bytes(),
         }
     }
 }
