@@ -373,7 +373,7 @@ mod embeddings {
         cache: &str,
     ) -> std::process::Output {
         passerelle()
-            .args(["align", "--presegmented", fr, en, "--format", "beads"])
+            .args(["align", "-v", "--presegmented", fr, en, "--format", "beads"])
             .args(["--embed-endpoint", &server.url, "--embed-model", "lexicon"])
             .args([
                 "--cache",
@@ -415,6 +415,14 @@ mod embeddings {
         assert!(again.status.success());
         assert_eq!(beads(&stdout_of(&again)), EXPECTED);
         assert_eq!(server.texts_received(), sent);
+        // -v says what embedding cost and which weights aligned.
+        let err = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            err.contains("embeddings: 20 texts (20 from cache, 0 sent in 0 requests, 0 retries)"),
+            "{err}"
+        );
+        let weights = passerelle::align::CostWeights::WITH_EMBEDDINGS;
+        assert!(err.contains(&format!("cost weights {weights}\n")), "{err}");
     }
 
     #[test]

@@ -456,6 +456,14 @@ impl CostWeights {
     }
 }
 
+/// The weights as `--cost-weights` takes them: `W,W,...` in declaration order.
+impl std::fmt::Display for CostWeights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list: Vec<String> = self.to_vec().iter().map(f32::to_string).collect();
+        f.write_str(&list.join(","))
+    }
+}
+
 /// How paragraph marks constrain the alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Paragraphs {

@@ -143,6 +143,7 @@ fn cost_weights_round_trip_and_reject_bad_lists() {
 #[test]
 fn cost_weights_parse_from_the_command_line() {
     let w = CostWeights::WITH_TRANSLATION;
+    assert_eq!(CostWeights::parse(&w.to_string()), Ok(w));
     let text: Vec<String> = w.to_vec().iter().map(|x| x.to_string()).collect();
     assert_eq!(CostWeights::parse(&text.join(", ")), Ok(w));
     assert!(CostWeights::parse("1,2,3").unwrap_err().contains("nine"));

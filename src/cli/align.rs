@@ -196,28 +196,10 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         .map_err(service_failure)?;
     if verbosity >= Verbosity::Verbose {
         let mut err = std::io::stderr().lock();
-        if let Some(e) = &report.embedded {
-            let s = &e.stats;
-            let _ = writeln!(
-                err,
-                "passerelle: embeddings: {} texts ({} from cache, {} sent in {} requests, {} \
-                 retries), {} dimensions, {:.2} s",
-                s.segments,
-                s.from_cache,
-                s.sent,
-                s.requests,
-                s.retries,
-                e.dimensions,
-                e.elapsed.as_secs_f64()
-            );
+        if let Some(embedded) = &report.embedded {
+            let _ = writeln!(err, "passerelle: embeddings: {embedded}");
         }
-        let weights: Vec<String> = report
-            .weights
-            .to_vec()
-            .iter()
-            .map(|w| w.to_string())
-            .collect();
-        let _ = writeln!(err, "passerelle: cost weights {}", weights.join(","));
+        let _ = writeln!(err, "passerelle: cost weights {}", report.weights);
     }
     let name = args
         .src

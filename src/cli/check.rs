@@ -10,14 +10,12 @@ use clap::{ArgGroup, Args};
 
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
-use crate::check::{Baseline, FailOn, Level, Options, Rule};
+use crate::check::{FailOn, Level, Options, Rule};
 use crate::error::show_path;
-use crate::files;
 use crate::formats::findings::{Report, Summary};
 use crate::formats::human::summary_line;
 use crate::formats::FindingsFormat;
-use crate::glossary::Glossary;
-use crate::pipeline::checked::{check_input, read_baseline, Input};
+use crate::pipeline::checked::{run_check, CheckJob, Input};
 
 const ABOUT_HEAD: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
@@ -119,13 +117,6 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
-    let mut options = Options::default();
-    options.severity.extend(args.severity.iter().copied());
-    let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
-    let glossary = Glossary::load_or_empty(args.glossary.as_deref(), from, to)?;
-    if args.glossary.is_none() {
-        options = options.without_glossary();
-    }
     let input = match (&args.alignment, &args.src, &args.tgt) {
         (Some(path), _, _) => Input::Alignment(path),
         (None, Some(src), Some(tgt)) => Input::Lines { src, tgt },
@@ -135,39 +126,43 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             ))
         }
     };
-    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
-    let checked = Instant::now();
-    let locate_all = args.format == FindingsFormat::Junit;
-    let (bitext, mut findings) = check_input(input, from, to, &glossary, &options, locate_all)?;
-    let check_time = checked.elapsed();
-    let read_while_checking = args.alignment.is_none();
-    if let Some(path) = &args.write_baseline {
-        files::write_atomic(path, &Baseline::write(&findings))?;
-    }
-    let baselined = baseline.as_ref().map_or(0, |b| b.filter(&mut findings));
+    let mut options = Options::default();
+    options.severity.extend(args.severity.iter().copied());
+    let checked = run_check(CheckJob {
+        input,
+        src_lang: &args.langs.src_lang,
+        tgt_lang: &args.langs.tgt_lang,
+        glossary: args.glossary.as_deref(),
+        options,
+        baseline: args.baseline.as_deref(),
+        write_baseline: args.write_baseline.as_deref(),
+        locate_all: args.format.lists_every_pair(),
+    })
+    .map_err(|e| Failure::Message(e.to_string()))?;
 
     let report = Report {
-        bitext: &bitext,
-        findings: &findings,
-        baselined,
+        bitext: &checked.bitext,
+        findings: &checked.findings,
+        baselined: checked.baselined,
         fail_on: args.fail_on.threshold(),
     };
     let mut out = Output::to(args.out.clone());
-    let bytes = args.format.render(&report, out.colour());
-    out.write_all(&bytes)?;
+    out.write_all(&args.format.render(&report, out.colour()))?;
     out.finish()?;
 
     let summary = Summary::of(&report);
     if verbosity >= Verbosity::Verbose {
-        let bytes: usize = bitext.pairs.iter().map(|p| p.src.len() + p.tgt.len()).sum();
-        let secs = check_time.as_secs_f64();
-        let _ = writeln!(
+        let pairs = &checked.bitext.pairs;
+        let bytes: usize = pairs.iter().map(|p| p.src.len() + p.tgt.len()).sum();
+        let secs = checked.check_time.as_secs_f64();
+        let _ =
+            writeln!(
             std::io::stderr(),
             "passerelle: {} glossary entries, {} segment pairs, {bytes} bytes {}checked in {:.1} \
              ms ({:.1} MB/s); {:.1} ms in all",
-            glossary.len(),
-            bitext.pairs.len(),
-            if read_while_checking { "read and " } else { "" },
+            checked.glossary_entries,
+            pairs.len(),
+            if args.alignment.is_none() { "read and " } else { "" },
             secs * 1e3,
             bytes as f64 / 1e6 / secs.max(1e-9),
             started.elapsed().as_secs_f64() * 1e3
@@ -176,25 +171,22 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     if verbosity >= Verbosity::Normal && args.format != FindingsFormat::Human {
         let _ = writeln!(std::io::stderr(), "passerelle: {}", summary_line(&summary));
     }
-    // The process ends right after: freeing a document of millions of segments string by
-    // string would only delay the exit (by a tenth of a second for a million pairs). The
-    // memory goes back to the system with the process.
-    std::mem::forget(bitext);
-    if let Some(path) = &args.write_baseline {
+    if let (Some(path), Some(n)) = (&args.write_baseline, checked.written_to_baseline) {
         if verbosity >= Verbosity::Normal {
             let _ = writeln!(
                 std::io::stderr(),
-                "passerelle: wrote {} accepted finding{} to {}",
-                findings.len(),
-                if findings.len() == 1 { "" } else { "s" },
+                "passerelle: wrote {n} accepted finding{} to {}",
+                if n == 1 { "" } else { "s" },
                 show_path(path)
             );
         }
-        return Ok(Outcome::Ok);
     }
-    Ok(if summary.failed {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
+    // The process ends right after: freeing a document of millions of segments string by
+    // string would only delay the exit (by a tenth of a second for a million pairs). The
+    // memory goes back to the system with the process.
+    std::mem::forget(checked);
+    Ok(match (&args.write_baseline, summary.failed) {
+        (Some(_), _) | (None, false) => Outcome::Ok,
+        (None, true) => Outcome::Findings,
     })
 }

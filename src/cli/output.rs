@@ -44,16 +44,6 @@ impl Output {
             && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
     }
 
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        match self {
-            Output::Stdout(w) => w.write_all(bytes).map_err(stdout_error),
-            Output::File { buf, .. } => {
-                buf.extend_from_slice(bytes);
-                Ok(())
-            }
-        }
-    }
-
     pub fn finish(self) -> Result<(), Failure> {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(stdout_error),

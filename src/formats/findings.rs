@@ -21,6 +21,7 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
     describe: "one JSON document: {\"findings\": [{rule, severity, segment, spans, ...}], \
                \"summary\"}",
     render: |report, _| to_json(report),
+    lists_every_pair: false,
 };
 
 /// Everything a findings format needs.

@@ -11,6 +11,7 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
     name: "github",
     describe: "::error file=...,line=...:: annotations for GitHub Actions",
     render: |report, _| to_github(report),
+    lists_every_pair: false,
 };
 
 /// GitHub Actions workflow commands, one per finding:

@@ -16,6 +16,7 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
     name: "human",
     describe: "compiler-style diagnostics with the term underlined (colour on a terminal)",
     render: to_human,
+    lists_every_pair: false,
 };
 
 /// The summary in one line: `2 errors, 1 warning, 0 notes in 66 segment pairs`.

@@ -19,6 +19,7 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
     name: "junit",
     describe: "JUnit XML, one test case per segment pair",
     render: |report, _| to_junit(report),
+    lists_every_pair: true,
 };
 
 /// The JUnit XML report, with a final newline.

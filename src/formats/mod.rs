@@ -52,6 +52,9 @@ pub struct FindingsSpec {
     pub describe: &'static str,
     /// The report in this format; the `bool` asks for ANSI colours where the format has them.
     pub render: fn(&findings::Report<'_>, bool) -> Vec<u8>,
+    /// The report lists every segment pair (JUnit has a test case per pair), so each needs its
+    /// place in the files, not only those with findings.
+    pub lists_every_pair: bool,
 }
 
 /// A list of formats: the modules that write them, and an enum with a variant per module
@@ -153,6 +156,11 @@ impl AlignmentFormat {
 }
 
 impl FindingsFormat {
+    /// See [`FindingsSpec::lists_every_pair`].
+    pub fn lists_every_pair(self) -> bool {
+        self.spec().lists_every_pair
+    }
+
     /// The report in this format; `colour` asks the human format for ANSI colours.
     pub fn render(self, report: &findings::Report<'_>, colour: bool) -> Vec<u8> {
         (self.spec().render)(report, colour)

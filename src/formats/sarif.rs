@@ -21,6 +21,7 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
     name: "sarif",
     describe: "SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)",
     render: |report, _| to_sarif(report, env!("CARGO_PKG_VERSION")),
+    lists_every_pair: false,
 };
 
 /// The schema URI written in `$schema`.

@@ -2,8 +2,8 @@
 //! one go, as `passerelle check` takes it: an alignment file (read whole, then checked), or two
 //! line files whose pairs are checked as they are read, each while its text is in the CPU's
 //! cache, and which get their places in the files only where a report needs them. The
-//! baseline file, read with a message that names it. An alignment file as a review
-//! [`Document`], as `review` and `diff` take it.
+//! baseline file, read with a message that names it. [`run_check`] puts these together. An
+//! alignment file as a review [`Document`], as `review` and `diff` take it.
 
 use std::path::Path;
 
@@ -58,6 +58,81 @@ pub fn check_input(
     }
 }
 
+/// A check as `passerelle check` runs it.
+pub struct CheckJob<'a> {
+    pub input: Input<'a>,
+    pub src_lang: &'a Lang,
+    pub tgt_lang: &'a Lang,
+    /// The glossary file; without one, only the rules that need none run.
+    pub glossary: Option<&'a Path>,
+    /// Rule severities.
+    pub options: Options,
+    /// Findings this baseline file accepts are left out.
+    pub baseline: Option<&'a Path>,
+    /// Every current finding is written to this baseline file, as accepted.
+    pub write_baseline: Option<&'a Path>,
+    /// Every pair learns where it is in the line files, not only those with findings.
+    pub locate_all: bool,
+}
+
+/// What a check found, and what it took.
+#[derive(Debug)]
+pub struct Checked {
+    pub bitext: Bitext,
+    /// The findings the baseline did not accept.
+    pub findings: Vec<Finding>,
+    /// How many findings the baseline accepted.
+    pub baselined: usize,
+    /// How many findings were written to the new baseline, when one was asked for.
+    pub written_to_baseline: Option<usize>,
+    pub glossary_entries: usize,
+    /// Reading (for line files, which are checked as they are read) and checking.
+    pub check_time: std::time::Duration,
+}
+
+/// Runs `job`: the glossary and the baseline are read before the bitext, so that a mistake in
+/// either is reported before any long read.
+pub fn run_check(job: CheckJob<'_>) -> Result<Checked, CheckError> {
+    let glossary = Glossary::load_or_empty(job.glossary, job.src_lang, job.tgt_lang)?;
+    let options = match job.glossary {
+        Some(_) => job.options,
+        None => job.options.without_glossary(),
+    };
+    let baseline = job.baseline.map(read_baseline).transpose()?;
+    let started = std::time::Instant::now();
+    let (bitext, mut findings) = check_input(
+        job.input,
+        job.src_lang,
+        job.tgt_lang,
+        &glossary,
+        &options,
+        job.locate_all,
+    )?;
+    let check_time = started.elapsed();
+    if let Some(path) = job.write_baseline {
+        files::write_atomic(path, &Baseline::write(&findings))?;
+    }
+    let written_to_baseline = job.write_baseline.map(|_| findings.len());
+    let baselined = baseline.as_ref().map_or(0, |b| b.filter(&mut findings));
+    Ok(Checked {
+        bitext,
+        findings,
+        baselined,
+        written_to_baseline,
+        glossary_entries: glossary.len(),
+        check_time,
+    })
+}
+
+/// Why a check could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Input(#[from] Error),
+    #[error(transparent)]
+    Glossary(#[from] crate::glossary::LoadError),
+}
+
 /// Reads a baseline file.
 pub fn read_baseline(path: &Path) -> Result<Baseline> {
     Baseline::parse(&files::read_text(path)?)
@@ -98,6 +173,43 @@ pub fn read_whole_document(path: &Path, src_lang: &Lang, tgt_lang: &Lang) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_job_writes_and_then_applies_its_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, tgt) = (dir.path().join("a.fr"), dir.path().join("a.en"));
+        std::fs::write(&src, "Il a 12 ans.\nBonjour.\n").unwrap();
+        std::fs::write(&tgt, "He is 13.\nHello.\n").unwrap();
+        let baseline = dir.path().join("baseline.json");
+        let (fr, en) = (Lang::Fr, Lang::En);
+        let job = |baseline_in, baseline_out| CheckJob {
+            input: Input::Lines {
+                src: &src,
+                tgt: &tgt,
+            },
+            src_lang: &fr,
+            tgt_lang: &en,
+            glossary: None,
+            options: Options::default(),
+            baseline: baseline_in,
+            write_baseline: baseline_out,
+            locate_all: false,
+        };
+        let first = run_check(job(None, Some(&baseline))).unwrap();
+        assert_eq!(first.bitext.pairs.len(), 2);
+        assert_eq!(first.glossary_entries, 0);
+        assert!(!first.findings.is_empty(), "the number differs");
+        assert_eq!(first.written_to_baseline, Some(first.findings.len()));
+        let second = run_check(job(Some(&baseline), None)).unwrap();
+        assert!(second.findings.is_empty());
+        assert_eq!(second.baselined, first.findings.len());
+        assert_eq!(second.written_to_baseline, None);
+        let missing = dir.path().join("nope.json");
+        let e = run_check(job(Some(&missing), None))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nope.json"), "{e}");
+    }
 
     #[test]
     fn documents_are_named_by_their_path_and_a_comparison_needs_every_bead() {
