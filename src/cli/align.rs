@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::backend::{open_cache, runtime, service_failure, translate_segments};
+use super::backend::{open_cache, service_failure, translate_segments};
 use super::output::Output;
 use super::{Failure, Outcome, Verbosity};
 use crate::align;
@@ -164,15 +164,12 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         (None, None) => None,
     };
     let embedding = match args.embed.config() {
-        Some(config) => Some(
-            Embedding::new(
-                config,
-                args.embed.embed_overlaps,
-                open_cache(&args.backend)?,
-                args.backend.base_settings().engine_options(),
-            )
-            .map_err(|e| Failure::Message(e.to_string()))?,
-        ),
+        Some(config) => Some(Embedding::new(
+            config,
+            args.embed.embed_overlaps,
+            open_cache(&args.backend)?,
+            args.backend.base_settings().engine_options(),
+        )?),
         None => None,
     };
     let aligner = PairAligner {
@@ -185,7 +182,7 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             weights: args.cost_weights,
         },
     };
-    let (doc, report) = runtime()?
+    let (doc, report) = crate::translate::runtime()?
         .block_on(aligner.align_sentences(
             &show_path(&args.src),
             &src,

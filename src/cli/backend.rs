@@ -123,7 +123,7 @@ pub(crate) fn translate_segments(
         }
     }
     let job = args.job(from, to, TermPair::list(glossary));
-    let result = runtime()?.block_on(engine.translate(&job, segments));
+    let result = crate::translate::runtime()?.block_on(engine.translate(&job, segments));
     bar.hide();
     let outcome = result.map_err(|e| service_failure(TranslateError::from(e).into()))?;
     Ok((config, outcome))
@@ -139,30 +139,20 @@ pub(crate) fn engine(
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(AnyBackend, Engine), Failure> {
     let (settings, config) = settings(args, from, to)?;
-    let engine = settings
-        .engine(&config, cache, progress)
-        .map_err(lib_error)?;
+    let engine = settings.engine(&config, cache, progress)?;
     Ok((config, engine))
 }
 
 /// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
 /// it), opened.
 pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
-    let cache = Cache::open_chosen(args.cache.as_deref(), args.no_cache).map_err(lib_error)?;
+    let cache = Cache::open_chosen(args.cache.as_deref(), args.no_cache)
+        .map_err(crate::translate::TranslateError::from)?;
     Ok(cache.map(Arc::new))
-}
-
-/// The async runtime the HTTP clients run on.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    crate::translate::runtime().map_err(|e| usage(format!("cannot start the async runtime: {e}")))
 }
 
 pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure::Message(message.into())
-}
-
-fn lib_error(e: impl Into<TranslateError>) -> Failure {
-    Failure::Message(e.into().to_string())
 }
 
 /// A failed request to a service, with what to do about it in terms of this command's flags.

@@ -15,7 +15,7 @@ use super::{Failure, Outcome, Verbosity};
 use crate::align::CostWeights;
 use crate::check::{Level, Rule};
 use crate::glossary::Glossary;
-use crate::pipeline::batch::{self, BatchError, BatchOptions, Engines, Setup, Shard};
+use crate::pipeline::batch::{self, BatchOptions, Engines, Setup, Shard};
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -105,7 +105,7 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let started = Instant::now();
     args.backend.check_lone_flags()?;
     let glossary = match &args.glossary {
-        Some(path) => Some(Glossary::load(path).map_err(|e| Failure::Message(e.to_string()))?),
+        Some(path) => Some(Glossary::load(path)?),
         None => None,
     };
     let engines = match args.backend.backend {
@@ -117,8 +117,7 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
                 backend::settings(&args.backend, from, to).map_err(|e| e.to_string())
             };
             let cache = backend::open_cache(&args.backend)?;
-            let engines = Engines::new(Box::new(settings), args.backend.context.clone(), cache)
-                .map_err(|e| backend::usage(format!("cannot start the async runtime: {e}")))?;
+            let engines = Engines::new(Box::new(settings), args.backend.context.clone(), cache)?;
             Some(engines)
         }
         None => None,
@@ -143,11 +142,6 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let summary = match result {
         Ok(summary) => summary,
         Err(e) if e.is_broken_pipe() => return Err(Failure::BrokenPipe),
-        Err(BatchError::BadRecord { line, error }) => {
-            return Err(Failure::Message(format!(
-                "line {line}: {error} (stopped there: --fail-fast)"
-            )))
-        }
         Err(e) => return Err(Failure::Message(e.to_string())),
     };
     if verbosity >= Verbosity::Verbose || (verbosity >= Verbosity::Normal && summary.errors > 0) {

@@ -137,8 +137,7 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         baseline: args.baseline.as_deref(),
         write_baseline: args.write_baseline.as_deref(),
         locate_all: args.format.lists_every_pair(),
-    })
-    .map_err(|e| Failure::Message(e.to_string()))?;
+    })?;
 
     let report = Report {
         bitext: &checked.bitext,

@@ -69,7 +69,7 @@ pub(crate) fn run(args: DiffArgs, verbosity: Verbosity) -> Result<Outcome, Failu
         read_whole_document(&args.new, from, to)?,
     ];
     let (old, new) = (&docs[0], &docs[1]);
-    let result = diff::diff(old, new).map_err(|e| Failure::Message(e.to_string()))?;
+    let result = diff::diff(old, new)?;
     let mut out = Output::to(args.out.clone());
     let to_stdout = out.is_stdout();
     let bytes = args.format.render(&result, old, new, out.colour());

@@ -212,6 +212,14 @@ pub(crate) enum Failure {
     Lib(#[from] Error),
     #[error(transparent)]
     Glossary(#[from] crate::glossary::LoadError),
+    #[error(transparent)]
+    Translate(#[from] crate::translate::TranslateError),
+    #[error(transparent)]
+    Project(#[from] crate::pipeline::ConfigError),
+    #[error(transparent)]
+    Check(#[from] crate::pipeline::checked::CheckError),
+    #[error(transparent)]
+    Diff(#[from] crate::review::diff::DiffError),
     /// Standard output was closed by the reader: stop quietly.
     #[error("broken pipe")]
     BrokenPipe,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::backend::{env_key, runtime, Bar};
+use super::backend::{env_key, Bar};
 use super::{Failure, Outcome, Verbosity};
 use crate::check::FailOn;
 use crate::pipeline::config::Config;
@@ -78,28 +78,24 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: RunArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let path = Config::find(args.config.as_deref()).map_err(|e| Failure::Message(e.to_string()))?;
-    let mut config = Config::load(&path).map_err(|e| Failure::Message(e.to_string()))?;
+    let mut config = Config::load(&Config::find(args.config.as_deref())?)?;
     if let Some(dir) = &args.out_dir {
         config.output.dir = dir.clone();
     }
     if let Some(fail_on) = args.fail_on {
         config.check.fail_on = fail_on.threshold();
     }
-    let mut options = RunOptions::default();
-    config
-        .fill_keys(env_key)
-        .map_err(|e| Failure::Message(e.to_string()))?;
-    options.cache = config
-        .cache_path(args.cache.as_deref(), args.no_cache)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    config.fill_keys(env_key)?;
+    let options = RunOptions {
+        cache: config.cache_path(args.cache.as_deref(), args.no_cache)?,
+    };
 
     let terminal = std::io::stderr().is_terminal();
     let reporter = Reporter {
         lines: verbosity >= Verbosity::Verbose || (verbosity == Verbosity::Normal && terminal),
         bar: Bar::new(verbosity),
     };
-    let result = runtime()?.block_on(pipeline::run(&config, &options, &reporter));
+    let result = crate::translate::runtime()?.block_on(pipeline::run(&config, &options, &reporter));
     reporter.bar.hide();
     let summary = result.map_err(|e| Failure::Message(e.explained(SettingsIn::ProjectFile)))?;
     if verbosity > Verbosity::Quiet {

@@ -66,7 +66,7 @@ impl<'a> Engines<'a> {
         settings: Box<SettingsFor<'a>>,
         context: Option<String>,
         cache: Option<Arc<Cache>>,
-    ) -> io::Result<Engines<'a>> {
+    ) -> Result<Engines<'a>, crate::translate::TranslateError> {
         let runtime = crate::translate::runtime()?;
         Ok(Engines {
             settings,
@@ -152,7 +152,7 @@ pub enum BatchError {
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
     /// With `fail_fast`: the first bad record, once its error record is written.
-    #[error("line {line}: {error}")]
+    #[error("line {line}: {error} (stopped there: fail fast)")]
     BadRecord { line: u64, error: RecordError },
 }
 

@@ -53,11 +53,12 @@ pub use shield::Shield;
 
 /// The async runtime the HTTP clients run on: two worker threads are plenty for requests
 /// that spend their time waiting.
-pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, TranslateError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
+        .map_err(TranslateError::Runtime)
 }
 
 /// A boxed future, so that [`Backend`] stays object-safe (`Arc<dyn Backend>`).
@@ -667,6 +668,8 @@ pub enum TranslateError {
     Cache(#[from] CacheError),
     #[error(transparent)]
     Engine(#[from] EngineError),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// The default request timeout of the HTTP backends: generous, because a local language model
