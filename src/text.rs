@@ -202,6 +202,11 @@ impl LineIndex {
     }
 }
 
+/// `1 segment`, `2 segments`: a count and its noun, for messages.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Writes a sentence for one-per-line output: every run of whitespace that holds a line break
 /// becomes one space; other whitespace (no-break spaces, double spaces) is kept as it is.
 pub fn one_line(sentence: &str) -> std::borrow::Cow<'_, str> {

@@ -1336,6 +1336,22 @@ fn memory_reads_tmx_and_checks_glossary_terms_without_changing_them() {
         .unwrap()
         .contains("\"invoice\""));
     assert!(stderr_of(&out).contains("1 memory matches lack a glossary term"));
+    // -v lists each one, by segment.
+    let out = translate("tm")
+        .arg("-v")
+        .arg("--memory")
+        .arg(&tmx)
+        .arg("--glossary")
+        .arg(&glossary)
+        .write_stdin("La facture est réglée.")
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("passerelle: segment 1: ") && err.contains("\"invoice\""),
+        "{err}"
+    );
+    assert!(!err.contains("memory matches lack"), "{err}");
 }
 
 #[test]

@@ -351,6 +351,19 @@ pub struct Counts {
     pub infos: usize,
 }
 
+/// `2 errors, 1 warning, 0 notes`
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, {}, {}",
+            crate::text::plural(self.errors, "error", "errors"),
+            crate::text::plural(self.warnings, "warning", "warnings"),
+            crate::text::plural(self.infos, "note", "notes")
+        )
+    }
+}
+
 impl Counts {
     pub fn of(findings: &[Finding]) -> Counts {
         let mut c = Counts::default();

@@ -163,10 +163,9 @@ pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         }
         (None, None) => None,
     };
-    let embedding = match args.embed.config() {
-        Some(config) => Some(Embedding::new(
-            config,
-            args.embed.embed_overlaps,
+    let embedding = match args.embed.settings() {
+        Some(settings) => Some(Embedding::new(
+            settings,
             open_cache(&args.backend)?,
             args.backend.base_settings().engine_options(),
         )?),

@@ -14,6 +14,7 @@ use clap::builder::TypedValueParser;
 use clap::Args;
 
 use super::{Failure, Verbosity};
+use crate::pipeline::pair::EmbedSettings;
 use crate::pipeline::PipelineError;
 use crate::text::Lang;
 use crate::translate::command::CommandFormat;
@@ -334,18 +335,21 @@ pub(crate) struct EmbedArgs {
     /// Runs of up to this many consecutive sentences are embedded.
     #[arg(long, value_name = "N", default_value_t = crate::align::DEFAULT_OVERLAPS,
           value_parser = clap::value_parser!(u8).range(1..=crate::align::MAX_OVERLAPS as i64).map(usize::from))]
-    pub embed_overlaps: usize,
+    embed_overlaps: usize,
 }
 
 impl EmbedArgs {
-    /// The client configuration, with the key from the environment; `None` without
+    /// The embeddings the flags ask for, with the key from the environment; `None` without
     /// --embed-endpoint.
-    pub(crate) fn config(&self) -> Option<EmbedConfig> {
+    pub(crate) fn settings(&self) -> Option<EmbedSettings> {
         let (endpoint, model) = (self.embed_endpoint.as_ref()?, self.embed_model.as_ref()?);
-        let mut config = EmbedConfig::new(endpoint, model);
-        config.fill_key(env_key);
-        config.batch = self.embed_batch;
-        config.prefix = self.embed_prefix.clone();
-        Some(config)
+        let mut client = EmbedConfig::new(endpoint, model);
+        client.fill_key(env_key);
+        client.batch = self.embed_batch;
+        client.prefix = self.embed_prefix.clone();
+        Some(EmbedSettings {
+            client,
+            overlaps: self.embed_overlaps,
+        })
     }
 }

@@ -16,6 +16,7 @@ use crate::formats::findings::{Report, Summary};
 use crate::formats::human::summary_line;
 use crate::formats::FindingsFormat;
 use crate::pipeline::checked::{run_check, CheckJob, Input};
+use crate::text::plural;
 
 const ABOUT_HEAD: &str = "\
 Check a translation against a glossary: terms, names, forbidden renderings, numbers, \
@@ -174,8 +175,8 @@ pub(crate) fn run(args: CheckArgs, verbosity: Verbosity) -> Result<Outcome, Fail
         if verbosity >= Verbosity::Normal {
             let _ = writeln!(
                 std::io::stderr(),
-                "passerelle: wrote {n} accepted finding{} to {}",
-                if n == 1 { "" } else { "s" },
+                "passerelle: wrote {} to {}",
+                plural(n, "accepted finding", "accepted findings"),
                 show_path(path)
             );
         }

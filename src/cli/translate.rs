@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 
@@ -18,7 +18,7 @@ use crate::formats::translations::TranslationFormat;
 use crate::glossary::Glossary;
 use crate::text::Lang;
 use crate::translate::settings::BackendName;
-use crate::translate::{AnyBackend, Unit};
+use crate::translate::Unit;
 
 const ABOUT_HEAD: &str = "\
 Translate a text sentence by sentence (or paragraph by paragraph) with a translation memory, \
@@ -132,63 +132,17 @@ pub(crate) fn run(args: TranslateArgs, verbosity: Verbosity) -> Result<Outcome, 
     out.finish()?;
 
     if verbosity > Verbosity::Quiet {
-        report(
-            &args.backend,
-            &config,
-            &outcome,
-            started.elapsed(),
-            verbosity,
+        let mut err = std::io::stderr().lock();
+        let each = verbosity >= Verbosity::Verbose;
+        for line in outcome.warnings(args.backend.fallback.is_some(), each) {
+            let _ = writeln!(err, "passerelle: {line}");
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let _ = writeln!(
+            err,
+            "passerelle: {}, {elapsed:.1} s",
+            outcome.summary(&config)
         );
     }
     Ok(Outcome::Ok)
-}
-
-/// Warnings and the summary line on standard error.
-fn report(
-    args: &BackendArgs,
-    config: &AnyBackend,
-    outcome: &crate::translate::Outcome,
-    elapsed: Duration,
-    verbosity: Verbosity,
-) {
-    let mut err = std::io::stderr().lock();
-    let s = &outcome.stats;
-    if s.untranslated > 0 {
-        let _ = writeln!(
-            err,
-            "passerelle: warning: {} of {} segments have no match in the memory and are left \
-             empty{}",
-            s.untranslated,
-            s.segments,
-            if args.fallback.is_none() {
-                format!(
-                    " (--fallback {} translates them)",
-                    BackendName::fallback_list()
-                )
-            } else {
-                String::new()
-            }
-        );
-    }
-    let warned: Vec<(usize, &String)> = outcome.memory_warnings().collect();
-    if !warned.is_empty() {
-        if verbosity >= Verbosity::Verbose {
-            for (i, w) in &warned {
-                let _ = writeln!(err, "passerelle: segment {}: {w}", i + 1);
-            }
-        } else {
-            let _ = writeln!(
-                err,
-                "passerelle: warning: {} memory matches lack a glossary term (-v lists them; \
-                 --format jsonl has them per segment)",
-                warned.len()
-            );
-        }
-    }
-    let _ = writeln!(
-        err,
-        "passerelle: {}, {:.1} s",
-        outcome.summary(config),
-        elapsed.as_secs_f64()
-    );
 }

@@ -21,13 +21,14 @@ pub const FORMAT: FindingsSpec = FindingsSpec {
 
 /// The summary in one line: `2 errors, 1 warning, 0 notes in 66 segment pairs`.
 pub fn summary_line(s: &Summary) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let counts = crate::check::Counts {
+        errors: s.errors,
+        warnings: s.warnings,
+        infos: s.infos,
+    };
     let mut line = format!(
-        "{}, {}, {} in {}",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.infos, "note"),
-        plural(s.segments, "segment pair")
+        "{counts} in {}",
+        crate::text::plural(s.segments, "segment pair", "segment pairs")
     );
     if s.baselined > 0 {
         line += &format!(" ({} accepted by the baseline)", s.baselined);

@@ -364,14 +364,7 @@ fn overlap_count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     }
 }
 
-/// The sentence embeddings a project aligns with.
-#[derive(Debug, Clone)]
-pub struct EmbedSettings {
-    /// The client's settings; the key is added by the caller (never from the file).
-    pub client: EmbedConfig,
-    /// Runs of up to this many consecutive sentences are embedded.
-    pub overlaps: usize,
-}
+pub use super::pair::EmbedSettings;
 
 fn review_below() -> f32 {
     crate::align::Options::default().review_below

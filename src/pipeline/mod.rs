@@ -41,7 +41,7 @@ use crate::formats::{self, findings, AlignmentFormat};
 use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
-use crate::text::{one_line, Bitext, Lang, Origin, Segment};
+use crate::text::{one_line, plural, Bitext, Lang, Origin, Segment};
 use crate::translate::{
     Cache, Engine, Job, MatchKind, SettingsIn, TermPair, TranslateError, Translated,
 };
@@ -168,10 +168,6 @@ impl Summary {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 impl Summary {
     /// The run in a few lines for people: per document, findings, files written, time.
     pub fn lines(&self, output_dir: &Path) -> Vec<String> {
@@ -203,12 +199,7 @@ impl Summary {
         }
         let s = &summary.stats;
         let c = s.counts;
-        let mut line = format!(
-            "check: {}, {}, {}",
-            plural(c.errors, "error", "errors"),
-            plural(c.warnings, "warning", "warnings"),
-            plural(c.infos, "note", "notes")
-        );
+        let mut line = format!("check: {c}");
         if !s.rules.is_empty() {
             let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
             line.push_str(&format!(" ({})", rules.join(", ")));
@@ -438,8 +429,7 @@ impl Shared {
         };
         let embedding = match &config.embeddings {
             Some(settings) => Some(Embedding::new(
-                settings.client.clone(),
-                settings.overlaps,
+                settings.clone(),
                 cache.clone(),
                 config.translate.settings.engine_options(),
             )?),

@@ -106,6 +106,16 @@ pub fn read_translation(path: &std::path::Path, sentences: usize) -> crate::Resu
         .map_err(|e| crate::Error::Input(format!("{}: {e}", crate::error::show_path(path))))
 }
 
+/// The sentence embeddings a job aligns with, as `[align.embeddings]` of a project file and
+/// `align --embed-*` give them.
+#[derive(Debug, Clone)]
+pub struct EmbedSettings {
+    /// The client's settings; the key is added by the caller (never from a file).
+    pub client: EmbedConfig,
+    /// Runs of up to this many consecutive sentences are embedded.
+    pub overlaps: usize,
+}
+
 /// Sentence embeddings as alignment evidence: the client, the longest run of consecutive
 /// sentences embedded as one text, and how requests run (cache, retries), set up once for a
 /// job.
@@ -128,15 +138,11 @@ pub struct EmbedReport {
 /// `12 texts (3 from cache, 9 sent in 2 requests, 0 retries), 512 dimensions, 0.41 s`
 impl std::fmt::Display for EmbedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = &self.stats;
         write!(
             f,
-            "{} texts ({} from cache, {} sent in {} requests, {} retries), {} dimensions, {:.2} s",
-            s.segments,
-            s.from_cache,
-            s.sent,
-            s.requests,
-            s.retries,
+            "{} texts ({}), {} dimensions, {:.2} s",
+            self.stats.segments,
+            self.stats,
             self.dimensions,
             self.elapsed.as_secs_f64()
         )
@@ -145,14 +151,13 @@ impl std::fmt::Display for EmbedReport {
 
 impl Embedding {
     pub fn new(
-        config: EmbedConfig,
-        overlaps: usize,
+        settings: EmbedSettings,
         cache: Option<Arc<Cache>>,
         options: EngineOptions,
     ) -> Result<Embedding, TranslateError> {
         Ok(Embedding {
-            embedder: Embedder::new(config)?,
-            overlaps,
+            embedder: Embedder::new(settings.client)?,
+            overlaps: settings.overlaps,
             cache,
             options,
         })

@@ -15,7 +15,7 @@ use std::fmt::Write;
 use super::{pieces, Document, Highlight, Highlighter, Mark, Stats};
 use crate::check::{Finding, Severity};
 use crate::glossary::Glossary;
-use crate::text::{Lang, Span};
+use crate::text::{plural, Lang, Span};
 
 /// What goes into a report.
 #[derive(Debug, Clone, Copy)]
@@ -338,10 +338,6 @@ fn severity_label(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

@@ -33,6 +33,7 @@ use super::{
     Backend, BackendError, BatchRequest, BoxFuture, Capabilities, Job, MalformedPolicy,
     MemoryMatch, Translation,
 };
+use crate::text::plural;
 
 /// How hard the engine pushes and how patiently it retries.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +122,20 @@ pub struct BackendStats {
     pub retries: usize,
 }
 
+/// `3 from cache, 9 sent in 2 requests, 1 retry`
+impl std::fmt::Display for BackendStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} from cache, {} sent in {}, {}",
+            self.from_cache,
+            self.sent,
+            plural(self.requests, "request", "requests"),
+            plural(self.retries, "retry", "retries")
+        )
+    }
+}
+
 impl Stats {
     /// Segments answered by the cache, all backends together.
     pub fn from_cache(&self) -> usize {
@@ -157,20 +172,45 @@ impl Outcome {
         })
     }
 
+    /// Warnings for people, a line each: segments a memory left untranslated (and, unless
+    /// `fallback_given`, how to have them translated: `--fallback` is offered), and memory
+    /// matches that lack a glossary term, one line per match when `each`, else counted.
+    pub fn warnings(&self, fallback_given: bool, each: bool) -> Vec<String> {
+        let mut lines = Vec::new();
+        let s = &self.stats;
+        if s.untranslated > 0 {
+            let hint = match fallback_given {
+                true => String::new(),
+                false => format!(
+                    " (--fallback {} translates them)",
+                    super::BackendName::fallback_list()
+                ),
+            };
+            lines.push(format!(
+                "warning: {} of {} segments have no match in the memory and are left empty{hint}",
+                s.untranslated, s.segments
+            ));
+        }
+        let warned: Vec<(usize, &String)> = self.memory_warnings().collect();
+        if each {
+            lines.extend(
+                warned
+                    .iter()
+                    .map(|(i, w)| format!("segment {}: {w}", i + 1)),
+            );
+        } else if !warned.is_empty() {
+            lines.push(format!(
+                "warning: {} memory matches lack a glossary term (-v lists them; --format jsonl \
+                 has them per segment)",
+                warned.len()
+            ));
+        }
+        lines
+    }
+
     /// The run in a line for people: segments, backend, matches or requests, cache use.
     pub fn summary(&self, config: &super::AnyBackend) -> String {
         let s = &self.stats;
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let work = |b: &BackendStats| {
-            format!(
-                "{} from cache, {} sent in {}, {}",
-                b.from_cache,
-                b.sent,
-                plural(b.requests, "request", "requests"),
-                plural(b.retries, "retry", "retries")
-            )
-        };
         let mut parts = Vec::new();
         if let super::AnyBackend::Tm(_) = config {
             let count = |kind: super::MatchKind| {
@@ -187,11 +227,11 @@ impl Outcome {
                 count(super::MatchKind::Fuzzy)
             ));
             if let Some(f) = &s.fallback {
-                parts.push(format!("{} to {} ({})", f.segments, f.backend, work(f)));
+                parts.push(format!("{} to {} ({f})", f.segments, f.backend));
             }
             parts.push(format!("{} untranslated", s.untranslated));
         } else {
-            parts.push(work(&s.primary));
+            parts.push(s.primary.to_string());
         }
         format!(
             "{} ({}): {}",
