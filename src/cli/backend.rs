@@ -148,7 +148,7 @@ pub(crate) fn engine(
 /// it), opened.
 pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
     let cache = Cache::open_chosen(args.cache.as_deref(), args.no_cache)
-        .map_err(crate::translate::TranslateError::from)?;
+        .map_err(TranslateError::from)?;
     Ok(cache.map(Arc::new))
 }
 
