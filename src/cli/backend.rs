@@ -147,8 +147,8 @@ pub(crate) fn engine(
 /// The cache that `--cache PATH` / `--no-cache` ask for (translations and embeddings share
 /// it), opened.
 pub(crate) fn open_cache(args: &BackendArgs) -> Result<Option<Arc<Cache>>, Failure> {
-    let cache = Cache::open_chosen(args.cache.as_deref(), args.no_cache)
-        .map_err(TranslateError::from)?;
+    let cache =
+        Cache::open_chosen(args.cache.as_deref(), args.no_cache).map_err(TranslateError::from)?;
     Ok(cache.map(Arc::new))
 }
 

@@ -104,10 +104,7 @@ pub(crate) struct BatchArgs {
 pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
     args.backend.check_lone_flags()?;
-    let glossary = match &args.glossary {
-        Some(path) => Some(Glossary::load(path)?),
-        None => None,
-    };
+    let glossary = args.glossary.as_deref().map(Glossary::load).transpose()?;
     let engines = match args.backend.backend {
         Some(_) => {
             // Bad flags (a missing key, no --memory) are usage errors, found before any

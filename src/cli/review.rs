@@ -65,15 +65,13 @@ pub(crate) struct ReviewArgs {
 }
 
 pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
-    let mut doc = read_document(&args.alignment, &args.langs.src_lang, &args.langs.tgt_lang)?;
-    let glossary = match &args.glossary {
-        Some(path) => Some(Glossary::load_for(
-            path,
-            &args.langs.src_lang,
-            &args.langs.tgt_lang,
-        )?),
-        None => None,
-    };
+    let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
+    let mut doc = read_document(&args.alignment, from, to)?;
+    let glossary = args
+        .glossary
+        .as_deref()
+        .map(|path| Glossary::load_for(path, from, to))
+        .transpose()?;
     if let Some(glossary) = &glossary {
         let mut options = Options::default();
         options.severity.extend(args.severity.iter().copied());
