@@ -11,15 +11,15 @@ use super::{Failure, Outcome, Verbosity};
 use crate::check::{self, Level, Options, Rule};
 use crate::error::show_path;
 use crate::files;
-use crate::glossary::Glossary;
-use crate::pipeline::checked::read_document;
+use crate::pipeline::checked::{glossary_for, read_document};
 use crate::review;
 
 pub(crate) const LONG_ABOUT: &str = "\
 Show an alignment side by side in the terminal: bead number, source and target wrapped in two \
 columns to the terminal's width (100 columns when the output is not a terminal, or --width), \
 bead type and confidence. Flagged beads have a `!` in the margin: low confidence, or findings \
-when --glossary is given (the findings follow the bead).
+of `passerelle check` (the findings follow the bead): every rule with --glossary, else the \
+rules that need none (numbers, untranslated, length, placeholders, markup, URLs).
 
 With --html OUT, write the review report instead: one self-contained HTML file (no network, \
 no external assets) with the beads side by side, low-confidence beads shaded, glossary terms \
@@ -67,16 +67,10 @@ pub(crate) struct ReviewArgs {
 pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let (from, to) = (&args.langs.src_lang, &args.langs.tgt_lang);
     let mut doc = read_document(&args.alignment, from, to)?;
-    let glossary = args
-        .glossary
-        .as_deref()
-        .map(|path| Glossary::load_for(path, from, to))
-        .transpose()?;
-    if let Some(glossary) = &glossary {
-        let mut options = Options::default();
-        options.severity.extend(args.severity.iter().copied());
-        doc.findings = check::check(&doc.bitext(), glossary, &options);
-    }
+    let mut options = Options::default();
+    options.severity.extend(args.severity.iter().copied());
+    let (glossary, options) = glossary_for(args.glossary.as_deref(), from, to, options)?;
+    doc.findings = check::check(&doc.bitext(), &glossary, &options);
     if let Some(out) = &args.html {
         let title = args.alignment.file_name().map_or_else(
             || show_path(&args.alignment),
@@ -85,7 +79,7 @@ pub(crate) fn run(args: ReviewArgs, verbosity: Verbosity) -> Result<Outcome, Fai
         let html = review::html::render(&review::html::Report {
             title: &title,
             documents: std::slice::from_ref(&doc),
-            glossary: glossary.as_ref(),
+            glossary: args.glossary.as_ref().map(|_| &glossary),
             generator: crate::GENERATOR,
         });
         files::write_atomic(out, html.as_bytes())?;

@@ -93,11 +93,7 @@ pub struct Checked {
 /// Runs `job`: the glossary and the baseline are read before the bitext, so that a mistake in
 /// either is reported before any long read.
 pub fn run_check(job: CheckJob<'_>) -> Result<Checked, CheckError> {
-    let glossary = Glossary::load_or_empty(job.glossary, job.src_lang, job.tgt_lang)?;
-    let options = match job.glossary {
-        Some(_) => job.options,
-        None => job.options.without_glossary(),
-    };
+    let (glossary, options) = glossary_for(job.glossary, job.src_lang, job.tgt_lang, job.options)?;
     let baseline = job.baseline.map(read_baseline).transpose()?;
     let started = std::time::Instant::now();
     let (bitext, mut findings) = check_input(
@@ -122,6 +118,22 @@ pub fn run_check(job: CheckJob<'_>) -> Result<Checked, CheckError> {
         glossary_entries: glossary.len(),
         check_time,
     })
+}
+
+/// The glossary a check uses, the file's or an empty one, and `options` fitted to it: without
+/// a file, only the rules that need no glossary run.
+pub fn glossary_for(
+    path: Option<&Path>,
+    src_lang: &Lang,
+    tgt_lang: &Lang,
+    options: Options,
+) -> Result<(Glossary, Options), crate::glossary::LoadError> {
+    let glossary = Glossary::load_or_empty(path, src_lang, tgt_lang)?;
+    let options = match path {
+        Some(_) => options,
+        None => options.without_glossary(),
+    };
+    Ok((glossary, options))
 }
 
 /// Why a check could not run.
