@@ -746,7 +746,9 @@ impl<'c> Rules<'c> {
             let copied = !tgt_blank
                 && src_words.map(|w| w.0) == tgt_words
                 && untranslated::same_words(&pair.src, &pair.tgt);
-            untranslated::check(index, pair, tgt_blank, copied, names, findings);
+            let blank_or_copied = (tgt_blank, copied);
+            let langs = (self.src_lang, self.tgt_lang);
+            untranslated::check(index, pair, blank_or_copied, names, langs, findings);
         }
         if !tgt_blank {
             for check in &self.pair_checks {

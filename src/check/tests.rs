@@ -293,6 +293,15 @@ fn untranslated_segments() {
         "Satya Nadella"
     ));
     assert!(!rule_found(Rule::Untranslated, "2025-05", "2025-05"));
+    // A number in words that is one in both languages: "Six." is English too; "Sept." and
+    // "Dix-Huit" are not.
+    assert!(!rule_found(Rule::Untranslated, "Six.", "Six."));
+    assert!(!rule_found(Rule::Untranslated, "SIX !", "SIX !"));
+    assert!(rule_found(Rule::Untranslated, "Sept.", "Sept."));
+    assert!(rule_found(Rule::Untranslated, "Dix-Huit !", "Dix-Huit !"));
+    // A word that is no number, next to one, is still a copy.
+    assert!(rule_found(Rule::Untranslated, "Six chats.", "Six chats."));
+    assert!(rule_found(Rule::Untranslated, "Bonjour.", "Bonjour."));
     // Blank pairs are skipped entirely.
     assert!(run(&[("", ""), ("  ", "")]).is_empty());
     // An empty target is one finding, not one per glossary term.

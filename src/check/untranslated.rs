@@ -1,11 +1,12 @@
 //! untranslated: a target that is empty, or the source copied, while the source is more than
-//! a name or a number. Copies are compared with whitespace runs collapsed, so re-wrapping the
+//! names and numbers (in digits, or in words that are numbers in both languages: French "Six."
+//! copied into English is a translation, "Sept." is not). Copies are compared with whitespace runs collapsed, so re-wrapping the
 //! source does not hide one.
 
 use super::consistency::words;
 use super::{clip, Finding, Rule};
 use super::{RuleInfo, Severity};
-use crate::text::{Pair, Span};
+use crate::text::{Lang, Pair, Span};
 
 pub(super) const UNTRANSLATED: RuleInfo = RuleInfo {
     id: "untranslated",
@@ -18,19 +19,20 @@ pub(super) const UNTRANSLATED: RuleInfo = RuleInfo {
 };
 
 /// Reports `pair` when its target is blank, or `copied` (it has the source's words), unless
-/// the source is only names (`names`, spans in it) and numbers.
+/// the source is only names (`names`, spans in it) and numbers (in digits, or in words that
+/// are numbers in both `langs`).
 pub(super) fn check(
     segment: usize,
     pair: &Pair,
-    tgt_blank: bool,
-    copied: bool,
+    (tgt_blank, copied): (bool, bool),
     names: &[Span],
+    langs: (&Lang, &Lang),
     out: &mut Vec<Finding>,
 ) {
     let message = if tgt_blank {
         "the translation is empty"
     } else if copied {
-        if only_names_or_numbers(&pair.src, names) {
+        if only_names_or_numbers(&pair.src, names, langs) {
             return;
         }
         "the translation is a copy of the source"
@@ -56,9 +58,26 @@ pub(super) fn same_words(a: &str, b: &str) -> bool {
     words(a).eq(words(b))
 }
 
-/// Whether every letter of `text` is inside a glossary name: what is left is digits,
-/// punctuation and spaces.
-fn only_names_or_numbers(text: &str, names: &[Span]) -> bool {
-    text.char_indices()
-        .all(|(i, c)| !c.is_alphabetic() || names.iter().any(|s| s.start <= i && i < s.end))
+/// Whether every word of `text` is inside a glossary name or is a number word of both
+/// languages: what is left is digits, punctuation and spaces.
+fn only_names_or_numbers(text: &str, names: &[Span], (src, tgt): (&Lang, &Lang)) -> bool {
+    let number = |word: &str| {
+        [src, tgt]
+            .iter()
+            .all(|lang| lang.profile().number_words.iter().any(|(w, _)| *w == word))
+    };
+    let mut rest = text;
+    while let Some(start) = rest.find(char::is_alphabetic) {
+        let len = rest[start..]
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len() - start);
+        let at = text.len() - rest.len() + start;
+        let word = &rest[start..start + len];
+        let in_name = names.iter().any(|s| s.start <= at && at < s.end);
+        if !in_name && !number(&word.to_lowercase()) {
+            return false;
+        }
+        rest = &rest[start + len..];
+    }
+    true
 }
