@@ -330,7 +330,7 @@ fn cost_weights_change_the_alignment() {
     assert_ne!(out, default);
 }
 
-mod embeddings {
+pub(crate) mod embeddings {
     //! `align --embed-endpoint` against an OpenAI-compatible embeddings server on 127.0.0.1
     //! whose vectors come from a concept lexicon (`common::embed_server`).
 
@@ -339,11 +339,11 @@ mod embeddings {
 
     // The first French sentence is translated by two English ones and the last two French
     // ones by one English sentence; sentence lengths suggest 1-1 pairs throughout.
-    const FR: &str = "Le guide est parti avant l'aube vers le glacier avec la corde.\n\
+    pub(crate) const FR: &str = "Le guide est parti avant l'aube vers le glacier avec la corde.\n\
         Au sommet de la montagne, le vent soufflait sur la neige et la glace.\n\
         L'orage a éclaté.\n\
         La nuit est tombée sur la vallée et sur le refuge, loin du village.\n";
-    const EN: &str = "The guide left before dawn.\n\
+    pub(crate) const EN: &str = "The guide left before dawn.\n\
         He went to the glacier with the rope.\n\
         On the mountain summit the wind blew over snow and ice.\n\
         The storm broke, and night fell on the valley and the hut, far from the village.\n";

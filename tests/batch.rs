@@ -636,3 +636,54 @@ fn the_output_schema_knows_every_rule() {
         .collect();
     assert_eq!(listed, rules);
 }
+
+#[test]
+fn embeddings_are_evidence_as_they_are_for_align() {
+    use crate::align::embeddings::{EN, FR};
+    use crate::common::embed_server;
+    let server = embed_server::start(embed_server::Options::default());
+    // Sentence lengths pair these 1-1; the vectors find the 1-2 and the 2-1 (as for align).
+    let record = json!({"id": "m", "src": FR, "tgt": EN, "presegmented": true});
+    let input = jsonl(std::slice::from_ref(&record));
+    let pairs = |records: &[Value]| -> Vec<(Value, Value)> {
+        let beads = records[0]["beads"].as_array().expect("beads").clone();
+        beads
+            .into_iter()
+            .map(|b| (b["src"].clone(), b["tgt"].clone()))
+            .collect()
+    };
+    let embedded = batch(
+        &["--embed-endpoint", &server.url, "--embed-model", "lexicon"],
+        input.clone(),
+    );
+    let expected = [
+        (json!([0]), json!([0, 1])),
+        (json!([1]), json!([2])),
+        (json!([2, 3]), json!([3])),
+    ];
+    assert_eq!(pairs(&embedded), expected);
+    assert_ne!(pairs(&batch(&[], input.clone())), expected);
+
+    // A server that is down: the record gets its error, with the flag to check.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let down = batch(
+        &[
+            "--embed-endpoint",
+            &url,
+            "--embed-model",
+            "m",
+            "--max-retries",
+            "0",
+        ],
+        input,
+    );
+    assert_eq!(down[0]["ok"], false);
+    let error = down[0]["error"].as_str().unwrap();
+    assert!(error.starts_with("embedding failed: "), "{error}");
+    assert!(error.contains("--embed-endpoint right?"), "{error}");
+}

@@ -116,6 +116,11 @@ pub fn review_threshold(x: f64) -> Result<f32, String> {
     }
 }
 
+/// [`review_threshold`] from text, as `--review-below` takes it.
+pub fn parse_review_threshold(text: &str) -> Result<f32, String> {
+    review_threshold(text.trim().parse().map_err(|e| format!("{e}"))?)
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AlignError {
     #[error("the translation has {translation} lines but the source has {src} sentences")]

@@ -159,6 +159,11 @@ fn review_thresholds_are_confidences() {
         .contains("between 0 and 1"));
     assert!(review_threshold(-0.1).is_err());
     assert!(review_threshold(f64::NAN).is_err());
+    assert_eq!(parse_review_threshold("0.25"), Ok(0.25));
+    assert!(parse_review_threshold("1.5")
+        .unwrap_err()
+        .contains("between 0 and 1"));
+    assert!(parse_review_threshold("high").is_err());
 }
 
 #[test]

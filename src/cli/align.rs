@@ -113,7 +113,7 @@ pub(crate) struct AlignArgs {
     out: Option<PathBuf>,
 
     /// Flag beads whose confidence is below this for review.
-    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = parse_score)]
+    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = align::parse_review_threshold)]
     review_below: f32,
 
     /// Advanced: the cost weights, comma-separated (length, evidence, skip, paragraph,
@@ -125,12 +125,6 @@ pub(crate) struct AlignArgs {
 
     #[command(flatten)]
     embed: super::backend::EmbedArgs,
-}
-
-/// `--review-below`, as `align` and `batch` take it.
-pub(crate) fn parse_score(text: &str) -> Result<f32, String> {
-    let x: f64 = text.parse().map_err(|e| format!("{e}"))?;
-    align::review_threshold(x)
 }
 
 pub(crate) fn run(args: AlignArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {

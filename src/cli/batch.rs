@@ -10,12 +10,13 @@ use std::time::Instant;
 use clap::builder::TypedValueParser;
 use clap::Args;
 
-use super::backend::{self, BackendArgs};
+use super::backend::{self, BackendArgs, EmbedArgs};
 use super::{Failure, Outcome, Verbosity};
 use crate::align::CostWeights;
 use crate::check::{Level, Rule};
 use crate::glossary::Glossary;
-use crate::pipeline::batch::{self, BatchOptions, Engines, Setup, Shard};
+use crate::pipeline::batch::{self, BatchOptions, Embeddings, Engines, Setup, Shard};
+use crate::pipeline::pair::Embedding;
 use crate::text::Lang;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -30,7 +31,9 @@ Input record (schemas/batch-input.schema.json):
 id, src and tgt are required; the others have the defaults shown. `presegmented`: one \
 sentence a line, blank lines between paragraphs (as align --presegmented). `mt`: a \
 translation of src, one line per source sentence, used as align --translation uses it; \
-records without it are translated by --backend when one is given.
+records without it are translated by --backend when one is given. With --embed-endpoint URL \
+--embed-model NAME, both sides of every record are embedded and the vectors are evidence, as \
+for align --embed-endpoint (translations and vectors share the cache).
 
 Output record (schemas/batch-output.schema.json):
   {\"id\": \"doc-1\", \"ok\": true, \"src_sentences\": [...], \"tgt_sentences\": [...],
@@ -43,7 +46,8 @@ check --format json` on the beads (`segment` is the bead's index): without --glo
 of the rules that need none (numbers, untranslated, length, placeholders, markup, URLs).
 
 A line that cannot be used (not JSON, a missing, mistyped or unknown field, invalid UTF-8, \
-longer than --max-record-bytes, a language the glossary lacks, a translation that failed) \
+longer than --max-record-bytes, a language the glossary lacks, a translation or an \
+embedding that failed) \
 gets {\"id\": <its id or null>, \"line\": N, \"ok\": false, \"error\": \"...\"} and the run goes \
 on. Lines end with \\n or \\r\\n; the last one may have no line end.
 
@@ -86,7 +90,7 @@ pub(crate) struct BatchArgs {
     shard: Option<Shard>,
 
     /// Flag beads whose confidence is below this for review (as align).
-    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = super::align::parse_score)]
+    #[arg(long, default_value_t = 0.5, value_name = "SCORE", value_parser = crate::align::parse_review_threshold)]
     review_below: f32,
 
     /// Advanced: the cost weights, as align --cost-weights.
@@ -99,12 +103,21 @@ pub(crate) struct BatchArgs {
 
     #[command(flatten)]
     backend: BackendArgs,
+
+    #[command(flatten)]
+    embed: EmbedArgs,
 }
 
 pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Failure> {
     let started = Instant::now();
     args.backend.check_lone_flags()?;
     let glossary = args.glossary.as_deref().map(Glossary::load).transpose()?;
+    let embed = args.embed.settings();
+    // Translations and embeddings share the cache; a run with neither makes none.
+    let cache = match args.backend.backend.is_some() || embed.is_some() {
+        true => backend::open_cache(&args.backend)?,
+        false => None,
+    };
     let engines = match args.backend.backend {
         Some(_) => {
             // Bad flags (a missing key, no --memory) are usage errors, found before any
@@ -113,21 +126,26 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
             let settings = |from: &Lang, to: &Lang| {
                 backend::settings(&args.backend, from, to).map_err(|e| e.to_string())
             };
-            let cache = backend::open_cache(&args.backend)?;
-            let engines = Engines::new(Box::new(settings), args.backend.context.clone(), cache)?;
+            let context = args.backend.context.clone();
+            let engines = Engines::new(Box::new(settings), context, cache.clone())?;
             Some(engines)
+        }
+        None => None,
+    };
+    let embeddings = match embed {
+        Some(settings) => {
+            let options = args.backend.base_settings().engine_options();
+            Some(Embeddings::new(Embedding::new(settings, cache, options)?)?)
         }
         None => None,
     };
     let mut setup = Setup::new(glossary.as_ref());
     setup.translator = engines.as_ref();
+    setup.embeddings = embeddings.as_ref();
     setup.review_below = args.review_below;
     setup.weights = args.cost_weights;
     setup.check.severity.extend(args.severity.iter().copied());
-    let jobs = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
+    let jobs = args.jobs.map_or_else(batch::all_cores, usize::from);
     let options = BatchOptions {
         jobs,
         max_record_bytes: args.max_record_bytes,

@@ -16,7 +16,8 @@
 //! reading and writing, so memory stays bounded whatever the input's length, and the output
 //! is the same bytes whatever `jobs` is. [`Shard`] keeps the records whose id hashes to one
 //! shard. This module prints nothing and picks no exit code; it makes no request itself
-//! (translation is the caller's [`Engines`]).
+//! (translations and sentence embeddings come from the caller's [`Engines`] and
+//! [`Embeddings`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
@@ -25,8 +26,8 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::pair::{align_sentences, translation_lines, Sentences};
-use crate::align::{self, CostWeights, Evidence};
+use super::pair::{align_sentences, translation_lines, Embedding, Sentences};
+use crate::align::{self, CostWeights, Evidence, Overlaps};
 use crate::check::{self, Checker};
 use crate::formats::findings::{json_findings, JsonFinding, Report};
 use crate::formats::jsonl::BeadShape;
@@ -116,6 +117,31 @@ impl<'a> Engines<'a> {
     }
 }
 
+/// Sentence embeddings for every record (as `align --embed-endpoint`), with the async runtime
+/// that drives the client from the worker threads.
+pub struct Embeddings {
+    embedding: Embedding,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Embeddings {
+    pub fn new(embedding: Embedding) -> Result<Embeddings, crate::translate::TranslateError> {
+        Ok(Embeddings {
+            embedding,
+            runtime: crate::translate::runtime()?,
+        })
+    }
+
+    /// Both sides' vectors; `Err` is the reason in one line, with what to do about it.
+    fn sides(&self, src: &[&str], tgt: &[&str]) -> Result<(Overlaps, Overlaps), String> {
+        let (src, tgt, _) = self
+            .runtime
+            .block_on(self.embedding.sides(src, tgt, None))
+            .map_err(|e| e.explained(SettingsIn::Flags).replace('\n', "; "))?;
+        Ok((src, tgt))
+    }
+}
+
 /// Why one input line got an error record instead of an alignment.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RecordError {
@@ -138,6 +164,8 @@ pub enum RecordError {
     Mt(String),
     #[error("translation failed: {0}")]
     Translate(String),
+    #[error("embedding failed: {0}")]
+    Embed(String),
     #[error("cannot align: {0}")]
     Align(String),
 }
@@ -210,10 +238,15 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
         .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
+/// The number of cores: worker threads when the caller does not say.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// How the run goes.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
-    /// Worker threads (at least 1).
+    /// Worker threads (at least 1; [`all_cores`] by default on the command line).
     pub jobs: usize,
     /// Longest input line; a longer one gets an error record and is not kept in memory.
     pub max_record_bytes: usize,
@@ -241,6 +274,8 @@ pub struct Setup<'g> {
     /// Translates records without `mt` (as `align --backend`); `None`: no translation evidence
     /// for them.
     pub translator: Option<&'g Engines<'g>>,
+    /// Sentence embeddings as evidence for every record (as `align --embed-endpoint`).
+    pub embeddings: Option<&'g Embeddings>,
     /// As `align --review-below`.
     pub review_below: f32,
     /// As `align --cost-weights`.
@@ -266,12 +301,13 @@ static NO_GLOSSARY: std::sync::LazyLock<Glossary> =
     std::sync::LazyLock::new(|| Glossary::from_entries(Vec::new(), Vec::new()));
 
 impl<'g> Setup<'g> {
-    /// No translator, `align`'s default review threshold and weights, every rule at its
-    /// default severity.
+    /// No translator, no embeddings, `align`'s default review threshold and weights, every
+    /// rule at its default severity.
     pub fn new(glossary: Option<&'g Glossary>) -> Setup<'g> {
         Setup {
             glossary,
             translator: None,
+            embeddings: None,
             review_below: align::Options::default().review_below,
             weights: None,
             check: check::Options::default(),
@@ -556,10 +592,19 @@ fn aligned(record: Input, setup: &Setup<'_>) -> Result<Vec<u8>, RecordError> {
         }
         (None, None) => None,
     };
+    let vectors = match setup.embeddings {
+        Some(e) => Some(
+            e.sides(&src.side().sentences, &tgt.side().sentences)
+                .map_err(RecordError::Embed)?,
+        ),
+        None => None,
+    };
     let evidence = Evidence {
         translation: translation.as_deref(),
         glossary: &direction.pairs,
-        embeddings: None,
+        embeddings: vectors
+            .as_ref()
+            .map(|(src, tgt)| align::Embeddings { src, tgt }),
     };
     let options = align::Options {
         review_below: setup.review_below,
