@@ -112,6 +112,11 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     let started = Instant::now();
     args.backend.check_lone_flags()?;
     let glossary = args.glossary.as_deref().map(Glossary::load).transpose()?;
+    if args.backend.backend.is_some() {
+        // Bad flags (a missing key, no --memory) are usage errors, found before any input;
+        // the engines themselves are built for the directions the records ask for.
+        backend::settings(&args.backend, &Lang::Fr, &Lang::En)?;
+    }
     let embed = args.embed.settings();
     // Translations and embeddings share the cache; a run with neither makes none.
     let cache = match args.backend.backend.is_some() || embed.is_some() {
@@ -120,9 +125,6 @@ pub(crate) fn run(args: BatchArgs, verbosity: Verbosity) -> Result<Outcome, Fail
     };
     let engines = match args.backend.backend {
         Some(_) => {
-            // Bad flags (a missing key, no --memory) are usage errors, found before any
-            // input; the engines themselves are built for the directions the records ask for.
-            backend::settings(&args.backend, &Lang::Fr, &Lang::En)?;
             let settings = |from: &Lang, to: &Lang| {
                 backend::settings(&args.backend, from, to).map_err(|e| e.to_string())
             };
