@@ -1,7 +1,7 @@
 //! untranslated: a target that is empty, or the source copied, while the source is more than
 //! names and numbers (in digits, or in words that are numbers in both languages: French "Six."
-//! copied into English is a translation, "Sept." is not). Copies are compared with whitespace runs collapsed, so re-wrapping the
-//! source does not hide one.
+//! copied into English is a translation, "Sept." is not). Copies are compared with whitespace
+//! runs collapsed, so re-wrapping the source does not hide one.
 
 use super::consistency::words;
 use super::{clip, Finding, Rule};

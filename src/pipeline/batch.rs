@@ -133,10 +133,10 @@ impl Embeddings {
     }
 
     /// Both sides' vectors; `Err` is the reason in one line, with what to do about it.
-    fn sides(&self, src: &[&str], tgt: &[&str]) -> Result<(Overlaps, Overlaps), String> {
+    fn sides(&self, id: &str, src: &[&str], tgt: &[&str]) -> Result<(Overlaps, Overlaps), String> {
         let (src, tgt, _) = self
             .runtime
-            .block_on(self.embedding.sides(src, tgt, None))
+            .block_on(self.embedding.sides(id, src, tgt, None))
             .map_err(|e| e.explained(SettingsIn::Flags).replace('\n', "; "))?;
         Ok((src, tgt))
     }
@@ -594,7 +594,7 @@ fn aligned(record: Input, setup: &Setup<'_>) -> Result<Vec<u8>, RecordError> {
     };
     let vectors = match setup.embeddings {
         Some(e) => Some(
-            e.sides(&src.side().sentences, &tgt.side().sentences)
+            e.sides(&record.id, &src.side().sentences, &tgt.side().sentences)
                 .map_err(RecordError::Embed)?,
         ),
         None => None,

@@ -41,11 +41,11 @@ use crate::formats::{self, findings, AlignmentFormat};
 use crate::glossary::{Glossary, LoadError};
 use crate::review::{self, Stats};
 use crate::segment::{self, Segmenter};
-use crate::text::{one_line, plural, Bitext, Lang, Origin, Segment};
+use crate::text::{one_line, plural, Bitext, Origin, Segment};
 use crate::translate::{
     Cache, Engine, Job, MatchKind, SettingsIn, TermPair, TranslateError, Translated,
 };
-use pair::{Embedding, PairAligner};
+use pair::{side, split, Embedding, PairAligner};
 
 /// A step of the run, as reported to [`Progress::stage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -758,22 +758,6 @@ fn write(dir: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>, PipelineError
         written.push(path);
     }
     Ok(written)
-}
-
-/// Sentences of a text, or its lines when it is presegmented.
-fn split(text: &str, lang: &Lang, presegmented: bool) -> Vec<Segment> {
-    if presegmented {
-        segment::lines(text)
-    } else {
-        Segmenter::new(lang.clone()).segment(text)
-    }
-}
-
-fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
-    Side {
-        sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
-        paragraphs: segments.iter().map(|s| s.paragraph).collect(),
-    }
 }
 
 /// Aligns a document's two sides with the run's evidence (embedding them first when the

@@ -42,11 +42,7 @@ impl Sentences {
     /// Splits `text` with the segmentation rules of `lang`; when `presegmented`, each non-blank
     /// line is a sentence and blank lines separate paragraphs.
     pub fn split(text: String, lang: &Lang, presegmented: bool) -> Sentences {
-        let segments = if presegmented {
-            segment::lines(&text)
-        } else {
-            Segmenter::new(lang.clone()).segment(&text)
-        };
+        let segments = split(&text, lang, presegmented);
         Sentences {
             lang: lang.clone(),
             text,
@@ -64,14 +60,7 @@ impl Sentences {
 
     /// The sentences and their paragraphs, as the aligner takes them.
     pub fn side(&self) -> Side<'_> {
-        Side {
-            sentences: self
-                .segments
-                .iter()
-                .map(|s| s.span.slice(&self.text))
-                .collect(),
-            paragraphs: self.segments.iter().map(|s| s.paragraph).collect(),
-        }
+        side(&self.text, &self.segments)
     }
 
     /// Each sentence on one line (line breaks inside it as spaces), as a translation engine
@@ -81,6 +70,24 @@ impl Sentences {
             .iter()
             .map(|s| one_line(s.span.slice(&self.text)).into_owned())
             .collect()
+    }
+}
+
+/// The sentences of `text` by the rules of `lang`, or its lines when it is `presegmented`
+/// (each non-blank line a sentence, blank lines between paragraphs).
+pub fn split(text: &str, lang: &Lang, presegmented: bool) -> Vec<Segment> {
+    if presegmented {
+        segment::lines(text)
+    } else {
+        Segmenter::new(lang.clone()).segment(text)
+    }
+}
+
+/// The sentences and their paragraphs, as the aligner takes them.
+pub fn side<'t>(text: &'t str, segments: &[Segment]) -> Side<'t> {
+    Side {
+        sentences: segments.iter().map(|s| s.span.slice(text)).collect(),
+        paragraphs: segments.iter().map(|s| s.paragraph).collect(),
     }
 }
 
@@ -166,8 +173,10 @@ impl Embedding {
     /// Embeds every run of 1..=`overlaps` consecutive sentences of both sides (in one run of
     /// the client, so that a text found on both sides is sent once) and hands the vectors over
     /// in the aligner's shape: the one place where the embeddings client meets the aligner.
+    /// `name` names the pair in errors.
     pub async fn sides(
         &self,
+        name: &str,
         src: &[&str],
         tgt: &[&str],
         progress: Option<Arc<dyn Progress>>,
@@ -193,7 +202,7 @@ impl Embedding {
         let tgt_vectors = embedded.vectors.split_off(src_count);
         let make = |n: usize, vectors: Vec<Vec<f32>>| {
             Overlaps::new(n, self.overlaps, vectors).map_err(|e| PipelineError::Align {
-                document: String::new(),
+                document: name.to_string(),
                 message: e.to_string(),
             })
         };
@@ -238,7 +247,10 @@ impl PairAligner {
         progress: Option<Arc<dyn Progress>>,
     ) -> Result<(Alignment, AlignReport), PipelineError> {
         let embedded = match &self.embedding {
-            Some(e) => Some(e.sides(&src.sentences, &tgt.sentences, progress).await?),
+            Some(e) => Some(
+                e.sides(name, &src.sentences, &tgt.sentences, progress)
+                    .await?,
+            ),
             None => None,
         };
         let evidence = Evidence {
@@ -270,19 +282,25 @@ impl PairAligner {
         translation: Option<&[String]>,
         progress: Option<Arc<dyn Progress>>,
     ) -> Result<(AlignedDoc<'a>, AlignReport), PipelineError> {
+        let sides = (src.side(), tgt.side());
         let (alignment, report) = self
-            .align(name, &src.side(), &tgt.side(), translation, progress)
+            .align(name, &sides.0, &sides.1, translation, progress)
             .await?;
-        Ok((aligned_doc(src, tgt, alignment), report))
+        Ok((aligned_doc(src, tgt, sides, alignment), report))
     }
 }
 
-fn aligned_doc<'a>(src: &'a Sentences, tgt: &'a Sentences, alignment: Alignment) -> AlignedDoc<'a> {
+fn aligned_doc<'a>(
+    src: &Sentences,
+    tgt: &Sentences,
+    (src_side, tgt_side): (Side<'a>, Side<'a>),
+    alignment: Alignment,
+) -> AlignedDoc<'a> {
     AlignedDoc {
         src_lang: src.lang.clone(),
         tgt_lang: tgt.lang.clone(),
-        src: src.side().sentences,
-        tgt: tgt.side().sentences,
+        src: src_side.sentences,
+        tgt: tgt_side.sentences,
         alignment,
     }
 }
@@ -294,8 +312,9 @@ pub fn align_sentences<'a>(
     evidence: Evidence,
     options: &align::Options,
 ) -> Result<AlignedDoc<'a>, align::AlignError> {
-    let alignment = align::align(&src.side(), &tgt.side(), evidence, options)?;
-    Ok(aligned_doc(src, tgt, alignment))
+    let sides = (src.side(), tgt.side());
+    let alignment = align::align(&sides.0, &sides.1, evidence, options)?;
+    Ok(aligned_doc(src, tgt, sides, alignment))
 }
 
 #[cfg(test)]
